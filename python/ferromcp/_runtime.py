@@ -1,0 +1,80 @@
+"""The asyncio half of the bridge: runs what the Rust engine queues for the loop.
+
+The engine announces queued work by writing to a pipe the loop watches; one wake drains
+the whole queue. Async handlers become tasks whose return value (or exception) goes back
+through their request handle; cancelled tasks reply nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Any
+
+_CALL, _CANCEL, _REPLY, _FINISHED = 0, 1, 2, 3
+
+
+class Runtime:
+    """Feeds one `_core.Server`'s loop-bound work to the running asyncio loop."""
+
+    def __init__(self, core: Any, loop: asyncio.AbstractEventLoop) -> None:
+        self.core = core
+        self.loop = loop
+        self.done: asyncio.Future[None] = loop.create_future()
+        self._tasks: set[asyncio.Task[None]] = set()
+        loop.add_reader(core.wake_fd, self._on_wake)
+
+    def close(self) -> None:
+        self.loop.remove_reader(self.core.wake_fd)
+        for task in list(self._tasks):
+            task.cancel()
+
+    def _on_wake(self) -> None:
+        for item in self.core._take_batch():
+            kind = item[0]
+            if kind == _CALL:
+                _, handler, params, extra, handle = item
+                task = self.loop.create_task(_run(handler, params, extra, handle))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+                handle._set_task(task)
+            elif kind == _CANCEL:
+                item[1].cancel()
+            elif kind == _REPLY:
+                _, callback, ok, value = item
+                try:
+                    callback(ok, value)
+                except Exception as exc:  # a broken callback must not stop the loop
+                    print(f"ferromcp: reply callback failed: {exc!r}", file=sys.stderr)
+            elif kind == _FINISHED and not self.done.done():
+                self.done.set_result(None)
+
+
+async def _run(handler: Any, params: Any, extra: Any, handle: Any) -> None:
+    try:
+        result = await handler(params, extra, handle)
+    except asyncio.CancelledError:
+        # Cancelled by the client (no reply is sent) or by shutdown.
+        return
+    except BaseException as exc:  # noqa: BLE001 - every failure becomes an error reply
+        handle.fail(exc)
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        return
+    handle.respond(result)
+
+
+async def serve_stdio(core: Any) -> None:
+    """Serve `core` over this process's stdin/stdout until the client goes away."""
+    loop = asyncio.get_running_loop()
+    # Anything Python buffered for stdout must leave before the descriptor moves.
+    sys.stdout.flush()
+    runtime = Runtime(core, loop)
+    try:
+        core.start_stdio()
+        # From here descriptor 1 is stderr; make Python's own stdout say so too.
+        sys.stdout = sys.stderr
+        await runtime.done
+    finally:
+        core.close()
+        runtime.close()

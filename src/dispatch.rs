@@ -1,0 +1,429 @@
+//! The method router. Protocol-only methods are answered here from the registry and
+//! the session; calls that need user code go to the `Backend` (the Python bridge, or a
+//! Rust implementation in tests).
+
+use crate::jsonrpc::{self, Message, Parsed, Rejected, RequestId, RpcError};
+use crate::protocol::{self, logging::Level, ServerInfo};
+use crate::registry::{DefinitionError, ListField, ListKind, Registry, ResourceTarget};
+use crate::session::{RequestCtx, Session, Sink};
+use parking_lot::{Mutex, RwLock};
+use serde_json::{Map, Value};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Weak};
+
+/// Which kind of user code a call runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallKind {
+    Tool,
+    Resource,
+    Prompt,
+    Completion,
+}
+
+/// What the router found out for the handler beyond the request's params.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Extra {
+    /// tools/call: whether the arguments passed the compiled input schema.
+    ArgumentsValid(bool),
+    /// resources/read through a template: the matched URI variables.
+    TemplateVars(Vec<(String, String)>),
+    None,
+}
+
+pub struct Call<H> {
+    pub kind: CallKind,
+    pub handler: H,
+    /// The request's params; for tools/call `arguments` is always an object.
+    pub params: Value,
+    pub extra: Extra,
+    pub ctx: Arc<RequestCtx>,
+}
+
+/// Runs user code. `invoke` must not block: it queues the call and returns; the
+/// handler replies through `call.ctx` (exactly once, unless cancelled).
+pub trait Backend: Send + Sync + 'static {
+    type Handler: Clone + Send + Sync + 'static;
+    fn invoke(&self, call: Call<Self::Handler>);
+}
+
+pub struct Server<B: Backend> {
+    info: RwLock<ServerInfo>,
+    registry: RwLock<Registry<B::Handler>>,
+    pub backend: B,
+    sessions: Mutex<Vec<Weak<Session>>>,
+    /// Items per `*/list` page; 0 lists everything at once.
+    page_size: AtomicUsize,
+}
+
+/// A sink that gathers the replies of one batch and sends them as one array.
+struct BatchCollector {
+    out: Arc<dyn Sink>,
+    state: Mutex<(usize, Vec<Vec<u8>>)>,
+}
+
+impl BatchCollector {
+    fn arrive(&self, reply: Option<Vec<u8>>) {
+        let mut st = self.state.lock();
+        if let Some(r) = reply {
+            st.1.push(r);
+        }
+        st.0 -= 1;
+        if st.0 == 0 && !st.1.is_empty() {
+            let parts = std::mem::take(&mut st.1);
+            drop(st);
+            let mut out = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum::<usize>() + 2);
+            out.push(b'[');
+            for (i, p) in parts.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(p);
+            }
+            out.push(b']');
+            self.out.send(out);
+        }
+    }
+}
+
+impl Sink for BatchCollector {
+    fn send(&self, message: Vec<u8>) {
+        self.arrive(Some(message));
+    }
+    fn skip(&self) {
+        self.arrive(None);
+    }
+}
+
+fn param_str<'a>(params: &'a Option<Value>, key: &str) -> Option<&'a str> {
+    params.as_ref()?.get(key)?.as_str()
+}
+
+fn params_object(params: Option<Value>) -> Result<Map<String, Value>, RpcError> {
+    match params {
+        None => Ok(Map::new()),
+        Some(Value::Object(m)) => Ok(m),
+        Some(_) => Err(RpcError::invalid_params("Invalid params: params must be an object")),
+    }
+}
+
+impl<B: Backend> Server<B> {
+    pub fn new(info: ServerInfo, backend: B) -> Self {
+        Server {
+            info: RwLock::new(info),
+            registry: RwLock::new(Registry::default()),
+            backend,
+            sessions: Mutex::new(Vec::new()),
+            page_size: AtomicUsize::new(0),
+        }
+    }
+
+    pub fn set_page_size(&self, n: usize) {
+        self.page_size.store(n, Ordering::Relaxed);
+    }
+
+    pub fn info(&self) -> ServerInfo {
+        self.info.read().clone()
+    }
+
+    // ---- sessions --------------------------------------------------------------------
+
+    pub fn open_session(&self, id: Option<String>, sink: Arc<dyn Sink>) -> Arc<Session> {
+        let s = Session::new(id, sink);
+        let mut all = self.sessions.lock();
+        all.retain(|w| w.strong_count() > 0);
+        all.push(Arc::downgrade(&s));
+        s
+    }
+
+    fn live_sessions(&self) -> Vec<Arc<Session>> {
+        self.sessions.lock().iter().filter_map(Weak::upgrade).filter(|s| !s.is_closed()).collect()
+    }
+
+    /// Tell every initialized session that a list changed.
+    pub fn notify_list_changed(&self, kind: ListKind) {
+        for s in self.live_sessions() {
+            if s.is_initialized() {
+                s.notify(kind.notification(), None);
+            }
+        }
+    }
+
+    /// `notifications/resources/updated` to the sessions subscribed to `uri`.
+    pub fn notify_resource_updated(&self, uri: &str) {
+        let params = serde_json::json!({ "uri": uri });
+        for s in self.live_sessions() {
+            if s.is_subscribed(uri) {
+                s.notify("notifications/resources/updated", Some(&params));
+            }
+        }
+    }
+
+    // ---- registry --------------------------------------------------------------------
+
+    pub fn add_tool(&self, definition: Value, handler: B::Handler) -> Result<(), DefinitionError> {
+        self.registry.write().add_tool(definition, handler)?;
+        self.notify_list_changed(ListKind::Tools);
+        Ok(())
+    }
+
+    pub fn remove_tool(&self, name: &str) -> bool {
+        let removed = self.registry.write().remove_tool(name);
+        if removed {
+            self.notify_list_changed(ListKind::Tools);
+        }
+        removed
+    }
+
+    pub fn add_resource(&self, definition: Value, handler: B::Handler) -> Result<(), DefinitionError> {
+        self.registry.write().add_resource(definition, handler)?;
+        self.notify_list_changed(ListKind::Resources);
+        Ok(())
+    }
+
+    pub fn remove_resource(&self, uri: &str) -> bool {
+        let removed = {
+            let mut r = self.registry.write();
+            r.remove_resource(uri) | r.remove_template(uri)
+        };
+        if removed {
+            self.notify_list_changed(ListKind::Resources);
+        }
+        removed
+    }
+
+    pub fn add_template(&self, definition: Value, handler: B::Handler) -> Result<(), DefinitionError> {
+        self.registry.write().add_template(definition, handler)?;
+        self.notify_list_changed(ListKind::Resources);
+        Ok(())
+    }
+
+    pub fn add_prompt(&self, definition: Value, handler: B::Handler) -> Result<(), DefinitionError> {
+        self.registry.write().add_prompt(definition, handler)?;
+        self.notify_list_changed(ListKind::Prompts);
+        Ok(())
+    }
+
+    pub fn remove_prompt(&self, name: &str) -> bool {
+        let removed = self.registry.write().remove_prompt(name);
+        if removed {
+            self.notify_list_changed(ListKind::Prompts);
+        }
+        removed
+    }
+
+    pub fn set_completion(&self, handler: Option<B::Handler>) {
+        self.registry.write().set_completion(handler);
+    }
+
+    // ---- messages --------------------------------------------------------------------
+
+    /// Handle one parsed input (a line or a body) of `session`; replies go to its sink.
+    pub fn handle(&self, session: &Arc<Session>, parsed: Parsed) {
+        match parsed {
+            Parsed::Single(m) => self.handle_message(session, m, session.sink().clone()),
+            Parsed::Rejected(r) => session.send(jsonrpc::error_bytes(r.id.as_ref(), &r.error)),
+            Parsed::Batch(items) => self.handle_batch(session, items),
+        }
+    }
+
+    fn handle_batch(&self, session: &Arc<Session>, items: Vec<Result<Message, Rejected>>) {
+        // Batches exist only in 2025-03-26; `initialize` may not be batched, so the
+        // session's revision decides.
+        if !session.version().is_some_and(protocol::allows_batches) {
+            let e = RpcError::new(jsonrpc::INVALID_REQUEST, "Invalid request: batches are not supported by this protocol version");
+            session.send(jsonrpc::error_bytes(None, &e));
+            return;
+        }
+        // Requests and rejected items each get one reply; notifications and responses none.
+        let expected = items.iter().filter(|i| matches!(i, Ok(Message::Request { .. }) | Err(_))).count();
+        if expected == 0 {
+            for m in items.into_iter().flatten() {
+                self.handle_message(session, m, session.sink().clone());
+            }
+            return;
+        }
+        let collector: Arc<dyn Sink> = Arc::new(BatchCollector { out: session.sink().clone(), state: Mutex::new((expected, Vec::new())) });
+        for item in items {
+            match item {
+                Ok(m) => self.handle_message(session, m, collector.clone()),
+                Err(r) => collector.send(jsonrpc::error_bytes(r.id.as_ref(), &r.error)),
+            }
+        }
+    }
+
+    fn handle_message(&self, session: &Arc<Session>, message: Message, reply: Arc<dyn Sink>) {
+        match message {
+            Message::Request { id, method, params } => self.handle_request(session, id, method, params, reply),
+            Message::Notification { method, params } => self.handle_notification(session, &method, params),
+            Message::Response { id, result } => {
+                session.resolve(&id, Ok(result));
+            }
+            Message::Error { id: Some(id), error } => {
+                session.resolve(&id, Err(error));
+            }
+            Message::Error { id: None, .. } => {}
+        }
+    }
+
+    fn handle_notification(&self, session: &Arc<Session>, method: &str, params: Option<Value>) {
+        match method {
+            "notifications/initialized" => session.mark_initialized(),
+            "notifications/cancelled" => {
+                let id = params.as_ref().and_then(|p| p.get("requestId"));
+                let id = match id {
+                    Some(Value::String(s)) => Some(RequestId::Str(s.clone())),
+                    Some(Value::Number(n)) => n.as_i64().map(RequestId::Int),
+                    _ => None,
+                };
+                if let Some(id) = id {
+                    session.cancel_request(&id);
+                }
+            }
+            // roots/list_changed, progress for our requests, unknown notifications: nothing to do.
+            _ => {}
+        }
+    }
+
+    fn handle_request(&self, session: &Arc<Session>, id: RequestId, method: String, params: Option<Value>, reply: Arc<dyn Sink>) {
+        let ctx = RequestCtx::new(id, session.clone(), params.as_ref(), reply, session.sink().clone());
+        self.route(ctx, &method, params);
+    }
+
+    /// Answer or hand over one request whose context the transport built.
+    pub fn route(&self, ctx: Arc<RequestCtx>, method: &str, params: Option<Value>) {
+        let session = ctx.session.clone();
+        let outcome: Result<Option<String>, RpcError> = match method {
+            "initialize" => self.initialize(&session, params).map(Some),
+            "ping" => Ok(Some("{}".into())),
+            "tools/list" => self.list(ListField::Tools, &params),
+            "resources/list" => self.list(ListField::Resources, &params),
+            "resources/templates/list" => self.list(ListField::ResourceTemplates, &params),
+            "prompts/list" => self.list(ListField::Prompts, &params),
+            "logging/setLevel" => set_level(&session, &params).map(|_| Some("{}".into())),
+            "resources/subscribe" | "resources/unsubscribe" => match param_str(&params, "uri") {
+                Some(uri) => {
+                    if method == "resources/subscribe" {
+                        session.subscribe(uri)
+                    } else {
+                        session.unsubscribe(uri)
+                    }
+                    Ok(Some("{}".into()))
+                }
+                None => Err(RpcError::invalid_params("Invalid params: uri (a string) is required")),
+            },
+            "tools/call" => self.call_tool(&ctx, params).map(|_| None),
+            "resources/read" => self.read_resource(&ctx, params).map(|_| None),
+            "prompts/get" => self.get_prompt(&ctx, params).map(|_| None),
+            "completion/complete" => self.complete(&ctx, params).map(|_| None),
+            _ => Err(RpcError::method_not_found()),
+        };
+        match outcome {
+            Ok(Some(json)) => ctx.respond_json(json.as_bytes()),
+            Ok(None) => {}
+            Err(e) => ctx.respond_error(&e),
+        }
+    }
+
+    fn initialize(&self, session: &Arc<Session>, params: Option<Value>) -> Result<String, RpcError> {
+        let requested = param_str(&params, "protocolVersion")
+            .ok_or_else(|| RpcError::invalid_params("Invalid params: initialize needs protocolVersion (a string)"))?;
+        let version = protocol::negotiate(Some(requested));
+        let completions = self.registry.read().completion().is_some();
+        let result = protocol::initialize_result(&self.info.read(), version, completions);
+        session.set_initialize(version, params.unwrap_or(Value::Null));
+        Ok(serde_json::to_string(&result).expect("values serialise"))
+    }
+
+    fn list(&self, field: ListField, params: &Option<Value>) -> Result<Option<String>, RpcError> {
+        let cursor = match params.as_ref().and_then(|p| p.get("cursor")) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.as_str()),
+            Some(_) => return Err(RpcError::invalid_params("Invalid params: cursor must be a string")),
+        };
+        self.registry
+            .read()
+            .list_json(field, cursor, self.page_size.load(Ordering::Relaxed))
+            .map(Some)
+            .map_err(RpcError::invalid_params)
+    }
+
+    fn call_tool(&self, ctx: &Arc<RequestCtx>, params: Option<Value>) -> Result<(), RpcError> {
+        let mut params = params_object(params)?;
+        let name = match params.get("name") {
+            Some(Value::String(n)) => n.clone(),
+            _ => return Err(RpcError::invalid_params("Invalid params: tools/call needs name (a string)")),
+        };
+        let tool = self.registry.read().tool(&name).ok_or_else(|| RpcError::invalid_params(format!("Unknown tool: {name}")))?;
+        let arguments = match params.remove("arguments") {
+            None | Some(Value::Null) => Value::Object(Map::new()),
+            Some(a @ Value::Object(_)) => a,
+            Some(_) => return Err(RpcError::invalid_params("Invalid params: arguments must be an object")),
+        };
+        let valid = tool.validates(&arguments);
+        params.insert("arguments".into(), arguments);
+        self.dispatch(ctx, CallKind::Tool, tool.entry.handler.clone(), Value::Object(params), Extra::ArgumentsValid(valid));
+        Ok(())
+    }
+
+    fn read_resource(&self, ctx: &Arc<RequestCtx>, params: Option<Value>) -> Result<(), RpcError> {
+        let params = params_object(params)?;
+        let Some(uri) = params.get("uri").and_then(Value::as_str) else {
+            return Err(RpcError::invalid_params("Invalid params: resources/read needs uri (a string)"));
+        };
+        let target = self.registry.read().resolve_resource(uri);
+        match target {
+            Some(ResourceTarget::Concrete(e)) => {
+                self.dispatch(ctx, CallKind::Resource, e.handler.clone(), Value::Object(params), Extra::None)
+            }
+            Some(ResourceTarget::Template(t, vars)) => {
+                self.dispatch(ctx, CallKind::Resource, t.entry.handler.clone(), Value::Object(params), Extra::TemplateVars(vars))
+            }
+            None => {
+                return Err(RpcError::new(jsonrpc::RESOURCE_NOT_FOUND, format!("Unknown resource: {uri}"))
+                    .with_data(serde_json::json!({ "uri": uri })))
+            }
+        }
+        Ok(())
+    }
+
+    fn get_prompt(&self, ctx: &Arc<RequestCtx>, params: Option<Value>) -> Result<(), RpcError> {
+        let params = params_object(params)?;
+        let Some(name) = params.get("name").and_then(Value::as_str) else {
+            return Err(RpcError::invalid_params("Invalid params: prompts/get needs name (a string)"));
+        };
+        match params.get("arguments") {
+            None | Some(Value::Null) | Some(Value::Object(_)) => {}
+            Some(_) => return Err(RpcError::invalid_params("Invalid params: arguments must be an object")),
+        }
+        let prompt = self.registry.read().prompt(name).ok_or_else(|| RpcError::invalid_params(format!("Unknown prompt: {name}")))?;
+        self.dispatch(ctx, CallKind::Prompt, prompt.handler.clone(), Value::Object(params), Extra::None);
+        Ok(())
+    }
+
+    fn complete(&self, ctx: &Arc<RequestCtx>, params: Option<Value>) -> Result<(), RpcError> {
+        let handler = self.registry.read().completion().cloned().ok_or_else(|| RpcError::method_not_found())?;
+        let params = params_object(params)?;
+        if !params.get("ref").is_some_and(Value::is_object) || !params.get("argument").is_some_and(Value::is_object) {
+            return Err(RpcError::invalid_params("Invalid params: completion/complete needs ref and argument objects"));
+        }
+        self.dispatch(ctx, CallKind::Completion, handler, Value::Object(params), Extra::None);
+        Ok(())
+    }
+
+    fn dispatch(&self, ctx: &Arc<RequestCtx>, kind: CallKind, handler: B::Handler, params: Value, extra: Extra) {
+        ctx.session.track(ctx);
+        self.backend.invoke(Call { kind, handler, params, extra, ctx: ctx.clone() });
+    }
+}
+
+fn set_level(session: &Session, params: &Option<Value>) -> Result<(), RpcError> {
+    let name = param_str(params, "level").ok_or_else(|| RpcError::invalid_params("Invalid params: logging/setLevel needs level (a string)"))?;
+    let level = Level::parse(name).ok_or_else(|| {
+        RpcError::invalid_params(format!(
+            "Invalid log level: {name:?} (one of {})",
+            protocol::logging::LEVEL_NAMES.join(", ")
+        ))
+    })?;
+    session.set_log_level(level);
+    Ok(())
+}

@@ -1,0 +1,147 @@
+//! JSON <-> Python objects without a detour through Python's `json` module.
+//!
+//! Values -> Python builds dict/list/str/int/float directly. Python -> JSON writes bytes
+//! straight from the objects, dispatching on the concrete type; the Python side hands
+//! over plain data (dict/list/tuple/str/int/float/bool/None), anything else is a TypeError.
+//! Measured choice: one recursive pass over the objects, no intermediate `serde_json::Value`
+//! tree for results (the hot path), as orjson and pydantic-core do.
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use serde_json::Value;
+
+const MAX_DEPTH: usize = 255;
+
+pub fn value_to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match v {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into_pyobject(py)?.into_any()
+            } else if let Some(u) = n.as_u64() {
+                u.into_pyobject(py)?.into_any()
+            } else {
+                PyFloat::new(py, n.as_f64().unwrap_or(f64::NAN)).into_any()
+            }
+        }
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(value_to_py(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (k, item) in map {
+                dict.set_item(PyString::new(py, k), value_to_py(py, item)?)?;
+            }
+            dict.into_any()
+        }
+    })
+}
+
+/// Serialise plain Python data as compact JSON.
+pub fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    let mut out = Vec::with_capacity(128);
+    write_json(obj, &mut out, 0)?;
+    Ok(out)
+}
+
+pub fn py_to_value(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+    let bytes = py_to_json(obj)?;
+    serde_json::from_slice(&bytes).map_err(|e| PyTypeError::new_err(format!("not JSON: {e}")))
+}
+
+fn write_str(s: &str, out: &mut Vec<u8>) {
+    serde_json::to_writer(&mut *out, s).expect("strings serialise");
+}
+
+fn write_json(obj: &Bound<'_, PyAny>, out: &mut Vec<u8>, depth: usize) -> PyResult<()> {
+    if depth > MAX_DEPTH {
+        return Err(PyTypeError::new_err("value nested too deeply to serialise as JSON"));
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        write_str(&s.to_str()?, out);
+    } else if obj.is_none() {
+        out.extend_from_slice(b"null");
+    } else if let Ok(b) = obj.cast::<PyBool>() {
+        out.extend_from_slice(if b.is_true() { b"true" } else { b"false" });
+    } else if let Ok(i) = obj.cast::<PyInt>() {
+        match i.extract::<i64>() {
+            Ok(v) => out.extend_from_slice(v.to_string().as_bytes()),
+            // Big integers: their decimal text is valid JSON.
+            Err(_) => out.extend_from_slice(i.str()?.to_str()?.as_bytes()),
+        }
+    } else if let Ok(f) = obj.cast::<PyFloat>() {
+        let v = f.value();
+        if v.is_finite() {
+            let mut buf = ryu_like(v);
+            out.append(&mut buf);
+        } else {
+            // JSON has no NaN/Infinity; pydantic writes null for them too.
+            out.extend_from_slice(b"null");
+        }
+    } else if let Ok(d) = obj.cast::<PyDict>() {
+        out.push(b'{');
+        for (n, (k, v)) in d.iter().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            write_key(&k, out)?;
+            out.push(b':');
+            write_json(&v, out, depth + 1)?;
+        }
+        out.push(b'}');
+    } else if let Ok(l) = obj.cast::<PyList>() {
+        out.push(b'[');
+        for (n, v) in l.iter().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            write_json(&v, out, depth + 1)?;
+        }
+        out.push(b']');
+    } else if let Ok(t) = obj.cast::<PyTuple>() {
+        out.push(b'[');
+        for (n, v) in t.iter().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            write_json(&v, out, depth + 1)?;
+        }
+        out.push(b']');
+    } else {
+        return Err(PyTypeError::new_err(format!(
+            "Object of type {} is not JSON serializable",
+            obj.get_type().name()?
+        )));
+    }
+    Ok(())
+}
+
+fn write_key(k: &Bound<'_, PyAny>, out: &mut Vec<u8>) -> PyResult<()> {
+    if let Ok(s) = k.cast::<PyString>() {
+        write_str(&s.to_str()?, out);
+        return Ok(());
+    }
+    // Like json.dumps: scalar keys become their JSON text as a string.
+    let mut text = Vec::new();
+    if k.is_none() || k.cast::<PyBool>().is_ok() || k.cast::<PyInt>().is_ok() || k.cast::<PyFloat>().is_ok() {
+        write_json(k, &mut text, 0)?;
+        write_str(std::str::from_utf8(&text).expect("JSON is UTF-8"), out);
+        Ok(())
+    } else {
+        Err(PyTypeError::new_err(format!("keys must be str, int, float, bool or None, not {}", k.get_type().name()?)))
+    }
+}
+
+/// A finite float the way Python's `repr` (and JSON encoders built on it) writes it:
+/// always with a fractional part or exponent, so `1.0` stays `1.0`.
+fn ryu_like(v: f64) -> Vec<u8> {
+    let n = serde_json::Number::from_f64(v).expect("finite");
+    serde_json::to_vec(&n).expect("numbers serialise")
+}

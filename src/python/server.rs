@@ -1,0 +1,195 @@
+//! `ferromcp._core.Server`: the registry and transports, driven from Python.
+
+use super::backend::{call_args, Handler, LoopItem, PyBackend, PyHandler};
+use super::convert::py_to_value;
+use super::handle::reply_args;
+use crate::dispatch::Server;
+use crate::protocol::ServerInfo;
+use crate::registry::{DefinitionError, ListKind};
+use crate::transport::stdio::{self, StdioServer};
+use parking_lot::Mutex;
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyTuple};
+use std::fs::File;
+use std::os::fd::FromRawFd;
+use std::sync::Arc;
+
+#[pyclass(frozen, module = "ferromcp._core", name = "Server")]
+pub struct PyServer {
+    core: Arc<Server<PyBackend>>,
+    stdio: Mutex<Option<StdioServer>>,
+}
+
+fn handler(callable: Py<PyAny>, is_async: bool) -> Handler {
+    Arc::new(PyHandler { callable, is_async })
+}
+
+fn definition_error(e: DefinitionError) -> PyErr {
+    PyValueError::new_err(e.0)
+}
+
+/// Duplicate a descriptor, failing with the OS error.
+fn dup(fd: i32) -> PyResult<i32> {
+    // SAFETY: dup on a descriptor number; failure is reported, not undefined.
+    let new = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 3) };
+    if new < 0 {
+        return Err(PyRuntimeError::new_err(format!("dup({fd}): {}", std::io::Error::last_os_error())));
+    }
+    Ok(new)
+}
+
+#[pymethods]
+impl PyServer {
+    #[new]
+    #[pyo3(signature = (name, version, *, title=None, instructions=None, website_url=None, icons=None))]
+    fn new(
+        name: String,
+        version: String,
+        title: Option<String>,
+        instructions: Option<String>,
+        website_url: Option<String>,
+        icons: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let icons = icons.filter(|i| !i.is_none()).map(py_to_value).transpose()?;
+        let info = ServerInfo { name, version, title, instructions, website_url, icons };
+        let backend = PyBackend::new().map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+        Ok(PyServer { core: Arc::new(Server::new(info, backend)), stdio: Mutex::new(None) })
+    }
+
+    fn add_tool(&self, definition: &Bound<'_, PyAny>, handler_fn: Py<PyAny>, is_async: bool) -> PyResult<()> {
+        self.core.add_tool(py_to_value(definition)?, handler(handler_fn, is_async)).map_err(definition_error)
+    }
+
+    fn remove_tool(&self, name: &str) -> bool {
+        self.core.remove_tool(name)
+    }
+
+    fn add_resource(&self, definition: &Bound<'_, PyAny>, handler_fn: Py<PyAny>, is_async: bool) -> PyResult<()> {
+        self.core.add_resource(py_to_value(definition)?, handler(handler_fn, is_async)).map_err(definition_error)
+    }
+
+    /// Removes a concrete resource (by URI) or a template (by its URI template).
+    fn remove_resource(&self, uri: &str) -> bool {
+        self.core.remove_resource(uri)
+    }
+
+    fn add_template(&self, definition: &Bound<'_, PyAny>, handler_fn: Py<PyAny>, is_async: bool) -> PyResult<()> {
+        self.core.add_template(py_to_value(definition)?, handler(handler_fn, is_async)).map_err(definition_error)
+    }
+
+    fn add_prompt(&self, definition: &Bound<'_, PyAny>, handler_fn: Py<PyAny>, is_async: bool) -> PyResult<()> {
+        self.core.add_prompt(py_to_value(definition)?, handler(handler_fn, is_async)).map_err(definition_error)
+    }
+
+    fn remove_prompt(&self, name: &str) -> bool {
+        self.core.remove_prompt(name)
+    }
+
+    #[pyo3(signature = (handler_fn, is_async=true))]
+    fn set_completion(&self, handler_fn: Option<Py<PyAny>>, is_async: bool) {
+        self.core.set_completion(handler_fn.map(|h| handler(h, is_async)));
+    }
+
+    /// `notifications/resources/updated` to every session subscribed to `uri`.
+    fn notify_resource_updated(&self, uri: &str) {
+        self.core.notify_resource_updated(uri);
+    }
+
+    /// `notifications/{tools,resources,prompts}/list_changed` to every session.
+    fn notify_list_changed(&self, kind: &str) -> PyResult<()> {
+        let kind = match kind {
+            "tools" => ListKind::Tools,
+            "resources" => ListKind::Resources,
+            "prompts" => ListKind::Prompts,
+            other => return Err(PyValueError::new_err(format!("unknown list {other:?}"))),
+        };
+        self.core.notify_list_changed(kind);
+        Ok(())
+    }
+
+    /// Items per `*/list` page (0: everything in one page).
+    fn set_page_size(&self, n: usize) {
+        self.core.set_page_size(n);
+    }
+
+    fn set_max_workers(&self, n: usize) {
+        self.core.backend.set_max_workers(n);
+    }
+
+    /// The descriptor the asyncio loop watches (`loop.add_reader`) for queued work.
+    #[getter]
+    fn wake_fd(&self) -> i32 {
+        self.core.backend.wake_fd()
+    }
+
+    /// Everything queued for the loop, as tuples:
+    /// `(0, callable, params, extra, handle)` run a handler; `(1, task)` cancel a task;
+    /// `(2, callback, ok, value)` a client's answer; `(3,)` the transport finished.
+    fn _take_batch<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let out = PyList::empty(py);
+        let loop_tx = self.core.backend.loop_sender();
+        for item in self.core.backend.take_loop_items() {
+            let entry = match item {
+                LoopItem::Call(call) => {
+                    if call.ctx.is_cancelled() {
+                        continue;
+                    }
+                    match call_args(py, &call, &loop_tx) {
+                        Ok(args) => {
+                            let mut parts = vec![0i32.into_pyobject(py)?.into_any(), call.handler.callable.bind(py).clone()];
+                            parts.extend(args.iter());
+                            PyTuple::new(py, parts)?
+                        }
+                        Err(e) => {
+                            call.ctx.respond_error(&super::errors::rpc_error_from_py(py, &e));
+                            continue;
+                        }
+                    }
+                }
+                LoopItem::Cancel(task) => PyTuple::new(py, [1i32.into_pyobject(py)?.into_any(), task.into_bound(py)])?,
+                LoopItem::Reply(cb, outcome) => {
+                    let (ok, value) = reply_args(py, &outcome)?;
+                    PyTuple::new(
+                        py,
+                        [2i32.into_pyobject(py)?.into_any(), cb.into_bound(py), pyo3::types::PyBool::new(py, ok).to_owned().into_any(), value],
+                    )?
+                }
+                LoopItem::Finished => PyTuple::new(py, [3i32.into_pyobject(py)?.into_any()])?,
+            };
+            out.append(entry)?;
+        }
+        Ok(out)
+    }
+
+    /// Serve one session on this process's stdin/stdout. The real stdout descriptor moves
+    /// to the Rust writer and descriptor 1 becomes a copy of stderr, so nothing else in
+    /// the process (a stray `print()`, a C library) can corrupt the protocol stream.
+    /// Returns at once; `(3,)` arrives in the batch when the client has gone.
+    fn start_stdio(&self) -> PyResult<()> {
+        let mut slot = self.stdio.lock();
+        if slot.as_ref().is_some_and(|s| !s.is_finished()) {
+            return Err(PyRuntimeError::new_err("stdio is already being served"));
+        }
+        let out_fd = dup(1)?;
+        let in_fd = dup(0)?;
+        // SAFETY: plain descriptor calls on descriptors this process owns.
+        if unsafe { libc::dup2(2, 1) } < 0 {
+            return Err(PyRuntimeError::new_err(format!("dup2: {}", std::io::Error::last_os_error())));
+        }
+        // SAFETY: out_fd and in_fd are fresh duplicates owned by nothing else.
+        let (output, input) = unsafe { (File::from_raw_fd(out_fd), File::from_raw_fd(in_fd)) };
+        let loop_tx = self.core.backend.loop_sender();
+        let served = stdio::serve(self.core.clone(), input, output, Box::new(move || loop_tx.push(LoopItem::Finished)))
+            .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+        *slot = Some(served);
+        Ok(())
+    }
+
+    /// End the stdio session: cancel running requests and fail pending ones.
+    fn close(&self) {
+        if let Some(s) = self.stdio.lock().as_ref() {
+            s.session.close();
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Transports: how bytes reach the router and replies reach the client.
+
+pub mod stdio;

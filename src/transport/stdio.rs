@@ -1,0 +1,121 @@
+//! stdio: newline-delimited JSON-RPC. One reader thread parses and routes each line
+//! (handlers run elsewhere, so requests on the connection proceed concurrently); one
+//! writer thread owns the output and writes whatever is queued, flushing when the queue
+//! runs dry so bursts of replies cost one write call.
+
+use crate::dispatch::{Backend, Server};
+use crate::jsonrpc;
+use crate::session::{Session, Sink};
+use crossbeam_channel::{unbounded, Receiver, Sender};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// How long in-flight requests may finish after the client closed stdin.
+pub const DRAIN_ON_EOF: Duration = Duration::from_secs(2);
+
+struct ChannelSink(Sender<Vec<u8>>);
+
+impl Sink for ChannelSink {
+    fn send(&self, message: Vec<u8>) {
+        // The writer only goes away at shutdown; a late message then has nowhere to go.
+        let _ = self.0.send(message);
+    }
+}
+
+pub struct StdioServer {
+    pub session: Arc<Session>,
+    reader: JoinHandle<()>,
+    writer: JoinHandle<()>,
+}
+
+impl StdioServer {
+    /// Block until stdin reached EOF, the session closed and every queued message was written.
+    pub fn join(self) {
+        let _ = self.reader.join();
+        let _ = self.writer.join();
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.reader.is_finished() && self.writer.is_finished()
+    }
+}
+
+/// Serve one session over `input`/`output`. `on_exit` runs once everything is written.
+pub fn serve<B, R, W>(server: Arc<Server<B>>, input: R, output: W, on_exit: Box<dyn FnOnce() + Send>) -> std::io::Result<StdioServer>
+where
+    B: Backend,
+    R: Read + Send + 'static,
+    W: Write + Send + 'static,
+{
+    let (tx, rx) = unbounded::<Vec<u8>>();
+    let stop = tx.clone();
+    let session = server.open_session(None, Arc::new(ChannelSink(tx)));
+    let writer = std::thread::Builder::new().name("ferromcp-stdio-writer".into()).spawn(move || {
+        write_loop(rx, output);
+        on_exit();
+    })?;
+    let s = session.clone();
+    let reader = std::thread::Builder::new().name("ferromcp-stdio-reader".into()).spawn(move || {
+        read_loop(&server, &s, input);
+        // EOF: give running requests a moment, stop the rest, then tell the writer to
+        // finish once what is queued is out.
+        s.wait_idle(DRAIN_ON_EOF);
+        s.close();
+        let _ = stop.send(Vec::new());
+    })?;
+    Ok(StdioServer { session, reader, writer })
+}
+
+fn read_loop<B: Backend, R: Read>(server: &Server<B>, session: &Arc<Session>, input: R) {
+    let mut reader = BufReader::with_capacity(64 * 1024, input);
+    let mut line = Vec::with_capacity(4096);
+    loop {
+        line.clear();
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) => return,
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return,
+        }
+        let text = trim_line(&line);
+        if text.is_empty() {
+            continue;
+        }
+        server.handle(session, jsonrpc::parse(text));
+    }
+}
+
+fn trim_line(line: &[u8]) -> &[u8] {
+    let start = line.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(line.len());
+    let end = line.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    &line[start..end.max(start)]
+}
+
+fn write_loop<W: Write>(rx: Receiver<Vec<u8>>, output: W) {
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, output);
+    while let Ok(first) = rx.recv() {
+        let mut msg = first;
+        loop {
+            if msg.is_empty() {
+                // The end marker from the reader.
+                let _ = out.flush();
+                return;
+            }
+            if out.write_all(&msg).and_then(|_| out.write_all(b"\n")).is_err() {
+                // The client stopped reading; keep draining so senders never block.
+                for _ in rx.iter() {}
+                return;
+            }
+            match rx.try_recv() {
+                Ok(next) => msg = next,
+                Err(_) => break,
+            }
+        }
+        if out.flush().is_err() {
+            for _ in rx.iter() {}
+            return;
+        }
+    }
+}
