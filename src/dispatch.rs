@@ -136,7 +136,12 @@ impl<B: Backend> Server<B> {
     }
 
     fn live_sessions(&self) -> Vec<Arc<Session>> {
-        self.sessions.lock().iter().filter_map(Weak::upgrade).filter(|s| !s.is_closed()).collect()
+        self.sessions
+            .lock()
+            .iter()
+            .filter_map(Weak::upgrade)
+            .filter(|s| !s.is_closed())
+            .collect()
     }
 
     /// Tell every initialized session that a list changed.
@@ -230,19 +235,28 @@ impl<B: Backend> Server<B> {
         // Batches exist only in 2025-03-26; `initialize` may not be batched, so the
         // session's revision decides.
         if !session.version().is_some_and(protocol::allows_batches) {
-            let e = RpcError::new(jsonrpc::INVALID_REQUEST, "Invalid request: batches are not supported by this protocol version");
+            let e = RpcError::new(
+                jsonrpc::INVALID_REQUEST,
+                "Invalid request: batches are not supported by this protocol version",
+            );
             session.send(jsonrpc::error_bytes(None, &e));
             return;
         }
         // Requests and rejected items each get one reply; notifications and responses none.
-        let expected = items.iter().filter(|i| matches!(i, Ok(Message::Request { .. }) | Err(_))).count();
+        let expected = items
+            .iter()
+            .filter(|i| matches!(i, Ok(Message::Request { .. }) | Err(_)))
+            .count();
         if expected == 0 {
             for m in items.into_iter().flatten() {
                 self.handle_message(session, m, session.sink().clone());
             }
             return;
         }
-        let collector: Arc<dyn Sink> = Arc::new(BatchCollector { out: session.sink().clone(), state: Mutex::new((expected, Vec::new())) });
+        let collector: Arc<dyn Sink> = Arc::new(BatchCollector {
+            out: session.sink().clone(),
+            state: Mutex::new((expected, Vec::new())),
+        });
         for item in items {
             match item {
                 Ok(m) => self.handle_message(session, m, collector.clone()),
@@ -284,7 +298,14 @@ impl<B: Backend> Server<B> {
         }
     }
 
-    fn handle_request(&self, session: &Arc<Session>, id: RequestId, method: String, params: Option<Value>, reply: Arc<dyn Sink>) {
+    fn handle_request(
+        &self,
+        session: &Arc<Session>,
+        id: RequestId,
+        method: String,
+        params: Option<Value>,
+        reply: Arc<dyn Sink>,
+    ) {
         let ctx = RequestCtx::new(id, session.clone(), params.as_ref(), reply, session.sink().clone());
         self.route(ctx, &method, params);
     }
@@ -351,9 +372,17 @@ impl<B: Backend> Server<B> {
         let mut params = params_object(params)?;
         let name = match params.get("name") {
             Some(Value::String(n)) => n.clone(),
-            _ => return Err(RpcError::invalid_params("Invalid params: tools/call needs name (a string)")),
+            _ => {
+                return Err(RpcError::invalid_params(
+                    "Invalid params: tools/call needs name (a string)",
+                ))
+            }
         };
-        let tool = self.registry.read().tool(&name).ok_or_else(|| RpcError::invalid_params(format!("Unknown tool: {name}")))?;
+        let tool = self
+            .registry
+            .read()
+            .tool(&name)
+            .ok_or_else(|| RpcError::invalid_params(format!("Unknown tool: {name}")))?;
         let arguments = match params.remove("arguments") {
             None | Some(Value::Null) => Value::Object(Map::new()),
             Some(a @ Value::Object(_)) => a,
@@ -361,26 +390,44 @@ impl<B: Backend> Server<B> {
         };
         let valid = tool.validates(&arguments);
         params.insert("arguments".into(), arguments);
-        self.dispatch(ctx, CallKind::Tool, tool.entry.handler.clone(), Value::Object(params), Extra::ArgumentsValid(valid));
+        self.dispatch(
+            ctx,
+            CallKind::Tool,
+            tool.entry.handler.clone(),
+            Value::Object(params),
+            Extra::ArgumentsValid(valid),
+        );
         Ok(())
     }
 
     fn read_resource(&self, ctx: &Arc<RequestCtx>, params: Option<Value>) -> Result<(), RpcError> {
         let params = params_object(params)?;
         let Some(uri) = params.get("uri").and_then(Value::as_str) else {
-            return Err(RpcError::invalid_params("Invalid params: resources/read needs uri (a string)"));
+            return Err(RpcError::invalid_params(
+                "Invalid params: resources/read needs uri (a string)",
+            ));
         };
         let target = self.registry.read().resolve_resource(uri);
         match target {
-            Some(ResourceTarget::Concrete(e)) => {
-                self.dispatch(ctx, CallKind::Resource, e.handler.clone(), Value::Object(params), Extra::None)
-            }
-            Some(ResourceTarget::Template(t, vars)) => {
-                self.dispatch(ctx, CallKind::Resource, t.entry.handler.clone(), Value::Object(params), Extra::TemplateVars(vars))
-            }
+            Some(ResourceTarget::Concrete(e)) => self.dispatch(
+                ctx,
+                CallKind::Resource,
+                e.handler.clone(),
+                Value::Object(params),
+                Extra::None,
+            ),
+            Some(ResourceTarget::Template(t, vars)) => self.dispatch(
+                ctx,
+                CallKind::Resource,
+                t.entry.handler.clone(),
+                Value::Object(params),
+                Extra::TemplateVars(vars),
+            ),
             None => {
-                return Err(RpcError::new(jsonrpc::RESOURCE_NOT_FOUND, format!("Unknown resource: {uri}"))
-                    .with_data(serde_json::json!({ "uri": uri })))
+                return Err(
+                    RpcError::new(jsonrpc::RESOURCE_NOT_FOUND, format!("Unknown resource: {uri}"))
+                        .with_data(serde_json::json!({ "uri": uri })),
+                )
             }
         }
         Ok(())
@@ -389,22 +436,41 @@ impl<B: Backend> Server<B> {
     fn get_prompt(&self, ctx: &Arc<RequestCtx>, params: Option<Value>) -> Result<(), RpcError> {
         let params = params_object(params)?;
         let Some(name) = params.get("name").and_then(Value::as_str) else {
-            return Err(RpcError::invalid_params("Invalid params: prompts/get needs name (a string)"));
+            return Err(RpcError::invalid_params(
+                "Invalid params: prompts/get needs name (a string)",
+            ));
         };
         match params.get("arguments") {
             None | Some(Value::Null) | Some(Value::Object(_)) => {}
             Some(_) => return Err(RpcError::invalid_params("Invalid params: arguments must be an object")),
         }
-        let prompt = self.registry.read().prompt(name).ok_or_else(|| RpcError::invalid_params(format!("Unknown prompt: {name}")))?;
-        self.dispatch(ctx, CallKind::Prompt, prompt.handler.clone(), Value::Object(params), Extra::None);
+        let prompt = self
+            .registry
+            .read()
+            .prompt(name)
+            .ok_or_else(|| RpcError::invalid_params(format!("Unknown prompt: {name}")))?;
+        self.dispatch(
+            ctx,
+            CallKind::Prompt,
+            prompt.handler.clone(),
+            Value::Object(params),
+            Extra::None,
+        );
         Ok(())
     }
 
     fn complete(&self, ctx: &Arc<RequestCtx>, params: Option<Value>) -> Result<(), RpcError> {
-        let handler = self.registry.read().completion().cloned().ok_or_else(|| RpcError::method_not_found())?;
+        let handler = self
+            .registry
+            .read()
+            .completion()
+            .cloned()
+            .ok_or_else(RpcError::method_not_found)?;
         let params = params_object(params)?;
         if !params.get("ref").is_some_and(Value::is_object) || !params.get("argument").is_some_and(Value::is_object) {
-            return Err(RpcError::invalid_params("Invalid params: completion/complete needs ref and argument objects"));
+            return Err(RpcError::invalid_params(
+                "Invalid params: completion/complete needs ref and argument objects",
+            ));
         }
         self.dispatch(ctx, CallKind::Completion, handler, Value::Object(params), Extra::None);
         Ok(())
@@ -412,12 +478,19 @@ impl<B: Backend> Server<B> {
 
     fn dispatch(&self, ctx: &Arc<RequestCtx>, kind: CallKind, handler: B::Handler, params: Value, extra: Extra) {
         ctx.session.track(ctx);
-        self.backend.invoke(Call { kind, handler, params, extra, ctx: ctx.clone() });
+        self.backend.invoke(Call {
+            kind,
+            handler,
+            params,
+            extra,
+            ctx: ctx.clone(),
+        });
     }
 }
 
 fn set_level(session: &Session, params: &Option<Value>) -> Result<(), RpcError> {
-    let name = param_str(params, "level").ok_or_else(|| RpcError::invalid_params("Invalid params: logging/setLevel needs level (a string)"))?;
+    let name = param_str(params, "level")
+        .ok_or_else(|| RpcError::invalid_params("Invalid params: logging/setLevel needs level (a string)"))?;
     let level = Level::parse(name).ok_or_else(|| {
         RpcError::invalid_params(format!(
             "Invalid log level: {name:?} (one of {})",

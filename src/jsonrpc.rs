@@ -46,7 +46,6 @@ impl RequestId {
     }
 }
 
-
 impl fmt::Display for RequestId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -66,7 +65,11 @@ pub struct RpcError {
 
 impl RpcError {
     pub fn new(code: i64, message: impl Into<String>) -> Self {
-        RpcError { code, message: message.into(), data: None }
+        RpcError {
+            code,
+            message: message.into(),
+            data: None,
+        }
     }
 
     pub fn with_data(mut self, data: Value) -> Self {
@@ -101,10 +104,23 @@ impl RpcError {
 /// One message received from the peer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message {
-    Request { id: RequestId, method: String, params: Option<Value> },
-    Notification { method: String, params: Option<Value> },
-    Response { id: RequestId, result: Value },
-    Error { id: Option<RequestId>, error: RpcError },
+    Request {
+        id: RequestId,
+        method: String,
+        params: Option<Value>,
+    },
+    Notification {
+        method: String,
+        params: Option<Value>,
+    },
+    Response {
+        id: RequestId,
+        result: Value,
+    },
+    Error {
+        id: Option<RequestId>,
+        error: RpcError,
+    },
 }
 
 /// What one line / body of input turned out to be.
@@ -152,11 +168,17 @@ pub fn parse(bytes: &[u8]) -> Parsed {
     }
 }
 
+#[allow(clippy::result_large_err)]
 fn invalid(id: Option<RequestId>, why: &str) -> Rejected {
-    Rejected { id, error: RpcError::new(INVALID_REQUEST, format!("Invalid request: {why}")) }
+    Rejected {
+        id,
+        error: RpcError::new(INVALID_REQUEST, format!("Invalid request: {why}")),
+    }
 }
 
 /// Classify one JSON value as a JSON-RPC message.
+// A rejection is rare and replied to at once; boxing it would cost on every call site.
+#[allow(clippy::result_large_err)]
 pub fn parse_value(value: Value) -> Result<Message, Rejected> {
     let Value::Object(mut obj) = value else {
         return Err(invalid(None, "a message must be a JSON object"));
@@ -199,7 +221,11 @@ pub fn parse_value(value: Value) -> Result<Message, Rejected> {
         let (Some(code), Some(message)) = (code, message) else {
             return Err(invalid(id, "error must have an integer code and a string message"));
         };
-        let error = RpcError { code, message: message.to_owned(), data: err.get("data").cloned() };
+        let error = RpcError {
+            code,
+            message: message.to_owned(),
+            data: err.get("data").cloned(),
+        };
         return Ok(Message::Error { id, error });
     }
     Err(invalid(id, "a message needs a method, a result or an error"))
@@ -284,23 +310,40 @@ mod tests {
     fn parses_requests_notifications_and_responses() {
         assert_eq!(
             single(r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#),
-            Message::Request { id: RequestId::Int(1), method: "ping".into(), params: None }
+            Message::Request {
+                id: RequestId::Int(1),
+                method: "ping".into(),
+                params: None
+            }
         );
         assert_eq!(
             single(r#"{"jsonrpc":"2.0","id":"a","method":"x","params":{"k":1}}"#),
-            Message::Request { id: RequestId::Str("a".into()), method: "x".into(), params: Some(json!({"k":1})) }
+            Message::Request {
+                id: RequestId::Str("a".into()),
+                method: "x".into(),
+                params: Some(json!({"k":1}))
+            }
         );
         assert_eq!(
             single(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#),
-            Message::Notification { method: "notifications/initialized".into(), params: None }
+            Message::Notification {
+                method: "notifications/initialized".into(),
+                params: None
+            }
         );
         assert_eq!(
             single(r#"{"jsonrpc":"2.0","id":7,"result":{}}"#),
-            Message::Response { id: RequestId::Int(7), result: json!({}) }
+            Message::Response {
+                id: RequestId::Int(7),
+                result: json!({})
+            }
         );
         assert_eq!(
             single(r#"{"jsonrpc":"2.0","id":7,"error":{"code":-1,"message":"no"}}"#),
-            Message::Error { id: Some(RequestId::Int(7)), error: RpcError::new(-1, "no") }
+            Message::Error {
+                id: Some(RequestId::Int(7)),
+                error: RpcError::new(-1, "no")
+            }
         );
     }
 
@@ -313,12 +356,26 @@ mod tests {
         let r = rejected(r#"{"id":3,"method":"ping"}"#);
         assert_eq!((r.error.code, r.id), (INVALID_REQUEST, Some(RequestId::Int(3))));
         let r = rejected(r#"{"jsonrpc":"1.0","id":"x","method":"ping"}"#);
-        assert_eq!((r.error.code, r.id), (INVALID_REQUEST, Some(RequestId::Str("x".into()))));
+        assert_eq!(
+            (r.error.code, r.id),
+            (INVALID_REQUEST, Some(RequestId::Str("x".into())))
+        );
         // a null or fractional id cannot be echoed back
         assert_eq!(rejected(r#"{"jsonrpc":"2.0","id":null,"method":"ping"}"#).id, None);
-        assert_eq!(rejected(r#"{"jsonrpc":"2.0","id":1.5,"method":"ping"}"#).error.code, INVALID_REQUEST);
-        assert_eq!(rejected(r#"{"jsonrpc":"2.0","id":1,"method":5}"#).error.code, INVALID_REQUEST);
-        assert_eq!(rejected(r#"{"jsonrpc":"2.0","id":1,"method":"x","params":3}"#).error.code, INVALID_REQUEST);
+        assert_eq!(
+            rejected(r#"{"jsonrpc":"2.0","id":1.5,"method":"ping"}"#).error.code,
+            INVALID_REQUEST
+        );
+        assert_eq!(
+            rejected(r#"{"jsonrpc":"2.0","id":1,"method":5}"#).error.code,
+            INVALID_REQUEST
+        );
+        assert_eq!(
+            rejected(r#"{"jsonrpc":"2.0","id":1,"method":"x","params":3}"#)
+                .error
+                .code,
+            INVALID_REQUEST
+        );
         assert_eq!(rejected(r#"{"jsonrpc":"2.0","id":1}"#).error.code, INVALID_REQUEST);
     }
 

@@ -101,7 +101,11 @@ impl Session {
     /// True when the client declared `capabilities.<name>` at initialize.
     pub fn client_supports(&self, name: &str) -> bool {
         let s = self.state.lock();
-        s.client_params.as_ref().and_then(|p| p.get("capabilities")).and_then(|c| c.get(name)).is_some_and(|v| !v.is_null())
+        s.client_params
+            .as_ref()
+            .and_then(|p| p.get("capabilities"))
+            .and_then(|c| c.get(name))
+            .is_some_and(|v| !v.is_null())
     }
 
     pub fn set_log_level(&self, level: Level) {
@@ -239,9 +243,19 @@ pub struct RequestCtx {
 }
 
 impl RequestCtx {
-    pub fn new(id: RequestId, session: Arc<Session>, params: Option<&Value>, reply: Arc<dyn Sink>, stream: Arc<dyn Sink>) -> Arc<RequestCtx> {
+    pub fn new(
+        id: RequestId,
+        session: Arc<Session>,
+        params: Option<&Value>,
+        reply: Arc<dyn Sink>,
+        stream: Arc<dyn Sink>,
+    ) -> Arc<RequestCtx> {
         let meta = params.and_then(|p| p.get("_meta")).filter(|m| m.is_object()).cloned();
-        let progress_token = meta.as_ref().and_then(|m| m.get("progressToken")).filter(|t| t.is_string() || t.is_number()).cloned();
+        let progress_token = meta
+            .as_ref()
+            .and_then(|m| m.get("progressToken"))
+            .filter(|t| t.is_string() || t.is_number())
+            .cloned();
         Arc::new(RequestCtx {
             id,
             session,
@@ -271,20 +285,20 @@ impl RequestCtx {
         self.done.load(Ordering::Acquire)
     }
 
-    fn finish(&self) -> bool {
-        if self.done.swap(true, Ordering::AcqRel) {
-            return false;
-        }
-        self.session.untrack(&self.id);
-        true
+    /// Claim the one reply this request gets; false when it was already given.
+    fn claim(&self) -> bool {
+        !self.done.swap(true, Ordering::AcqRel)
     }
 
     /// Send the result (already serialised JSON). Ignored after cancellation or a first reply.
     pub fn respond_json(&self, result_json: &[u8]) {
-        if self.is_cancelled() || !self.finish() {
+        if self.is_cancelled() || !self.claim() {
             return;
         }
         self.reply.send(jsonrpc::response_bytes(&self.id, result_json));
+        // Untrack only after the reply is queued: a transport draining on EOF waits for
+        // in-flight requests and must not close before their replies are out.
+        self.session.untrack(&self.id);
     }
 
     pub fn respond(&self, result: &Value) {
@@ -292,10 +306,11 @@ impl RequestCtx {
     }
 
     pub fn respond_error(&self, error: &RpcError) {
-        if self.is_cancelled() || !self.finish() {
+        if self.is_cancelled() || !self.claim() {
             return;
         }
         self.reply.send(jsonrpc::error_bytes(Some(&self.id), error));
+        self.session.untrack(&self.id);
     }
 
     /// Stop the request: no reply will be sent; the handler's cancel hook runs.
@@ -310,8 +325,9 @@ impl RequestCtx {
     }
 
     fn finish_without_reply(&self) {
-        if self.finish() {
+        if self.claim() {
             self.reply.skip();
+            self.session.untrack(&self.id);
         }
     }
 
@@ -380,5 +396,7 @@ impl RequestCtx {
 
 /// Progress values are floats on the wire (`1.0`), as the reference SDK sends them.
 fn number(x: f64) -> Value {
-    serde_json::Number::from_f64(x).map(Value::Number).unwrap_or(Value::Null)
+    serde_json::Number::from_f64(x)
+        .map(Value::Number)
+        .unwrap_or(Value::Null)
 }

@@ -12,8 +12,16 @@ pub enum Level {
     Emergency,
 }
 
-pub const LEVEL_NAMES: [&str; 8] =
-    ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"];
+pub const LEVEL_NAMES: [&str; 8] = [
+    "debug",
+    "info",
+    "notice",
+    "warning",
+    "error",
+    "critical",
+    "alert",
+    "emergency",
+];
 
 impl Level {
     pub fn parse(name: &str) -> Option<Level> {

@@ -18,7 +18,11 @@ pub fn is_supported(version: &str) -> bool {
 /// The client's version when we speak it, else the newest we do.
 pub fn negotiate(requested: Option<&str>) -> &'static str {
     match requested {
-        Some(v) => SUPPORTED_VERSIONS.iter().find(|s| **s == v).copied().unwrap_or(LATEST_VERSION),
+        Some(v) => SUPPORTED_VERSIONS
+            .iter()
+            .find(|s| **s == v)
+            .copied()
+            .unwrap_or(LATEST_VERSION),
         None => LATEST_VERSION,
     }
 }

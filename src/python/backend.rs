@@ -56,7 +56,11 @@ impl LoopQueue {
         }
         // SAFETY: both descriptors were just created and are owned by nothing else.
         let (r, w) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
-        Ok(LoopQueue { items: Mutex::new(Vec::new()), wake_read: r, wake_write: w })
+        Ok(LoopQueue {
+            items: Mutex::new(Vec::new()),
+            wake_read: r,
+            wake_write: w,
+        })
     }
 
     fn push(&self, item: LoopItem) {
@@ -127,7 +131,11 @@ impl PyBackend {
         if n >= self.max_workers.load(Ordering::Relaxed) {
             return;
         }
-        if self.workers.compare_exchange(n, n + 1, Ordering::AcqRel, Ordering::Acquire).is_err() {
+        if self
+            .workers
+            .compare_exchange(n, n + 1, Ordering::AcqRel, Ordering::Acquire)
+            .is_err()
+        {
             return;
         }
         let rx = self.sync_rx.clone();
@@ -196,7 +204,8 @@ pub fn run_guarded(py: Python<'_>, call: &Call<Handler>, f: impl FnOnce(Python<'
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
-            call.ctx.respond_error(&RpcError::internal(format!("Internal error: {what}")));
+            call.ctx
+                .respond_error(&RpcError::internal(format!("Internal error: {what}")));
         }
     }
 }
@@ -205,7 +214,9 @@ pub fn run_guarded(py: Python<'_>, call: &Call<Handler>, f: impl FnOnce(Python<'
 pub fn respond_with(call: &Call<Handler>, result: &Bound<'_, PyAny>) {
     match py_to_json(result) {
         Ok(bytes) => call.ctx.respond_json(&bytes),
-        Err(e) => call.ctx.respond_error(&RpcError::internal(format!("Internal error: result is not JSON: {e}"))),
+        Err(e) => call
+            .ctx
+            .respond_error(&RpcError::internal(format!("Internal error: result is not JSON: {e}"))),
     }
 }
 

@@ -65,7 +65,7 @@ fn write_json(obj: &Bound<'_, PyAny>, out: &mut Vec<u8>, depth: usize) -> PyResu
         return Err(PyTypeError::new_err("value nested too deeply to serialise as JSON"));
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        write_str(&s.to_str()?, out);
+        write_str(s.to_str()?, out);
     } else if obj.is_none() {
         out.extend_from_slice(b"null");
     } else if let Ok(b) = obj.cast::<PyBool>() {
@@ -125,7 +125,7 @@ fn write_json(obj: &Bound<'_, PyAny>, out: &mut Vec<u8>, depth: usize) -> PyResu
 
 fn write_key(k: &Bound<'_, PyAny>, out: &mut Vec<u8>) -> PyResult<()> {
     if let Ok(s) = k.cast::<PyString>() {
-        write_str(&s.to_str()?, out);
+        write_str(s.to_str()?, out);
         return Ok(());
     }
     // Like json.dumps: scalar keys become their JSON text as a string.
@@ -135,7 +135,10 @@ fn write_key(k: &Bound<'_, PyAny>, out: &mut Vec<u8>) -> PyResult<()> {
         write_str(std::str::from_utf8(&text).expect("JSON is UTF-8"), out);
         Ok(())
     } else {
-        Err(PyTypeError::new_err(format!("keys must be str, int, float, bool or None, not {}", k.get_type().name()?)))
+        Err(PyTypeError::new_err(format!(
+            "keys must be str, int, float, bool or None, not {}",
+            k.get_type().name()?
+        )))
     }
 }
 

@@ -17,11 +17,19 @@ pub fn rpc_error_from_py(py: Python<'_>, err: &PyErr) -> RpcError {
             let code = value.getattr("code").and_then(|c| c.extract::<i64>());
             let message = value.getattr("message").and_then(|m| m.extract::<String>());
             if let (Ok(code), Ok(message)) = (code, message) {
-                let data = value.getattr("data").ok().filter(|d| !d.is_none()).and_then(|d| py_to_value(&d).ok());
+                let data = value
+                    .getattr("data")
+                    .ok()
+                    .filter(|d| !d.is_none())
+                    .and_then(|d| py_to_value(&d).ok());
                 return RpcError { code, message, data };
             }
         }
     }
     let text = value.str().map(|s| s.to_string()).unwrap_or_default();
-    RpcError::internal(if text.is_empty() { "Internal error".to_string() } else { text })
+    RpcError::internal(if text.is_empty() {
+        "Internal error".to_string()
+    } else {
+        text
+    })
 }

@@ -67,7 +67,9 @@ impl RequestHandle {
 
     #[getter]
     fn headers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let Some(h) = &self.ctx.headers else { return Ok(py.None().into_bound(py)) };
+        let Some(h) = &self.ctx.headers else {
+            return Ok(py.None().into_bound(py));
+        };
         let d = PyDict::new(py);
         for (k, v) in h {
             d.set_item(k, v)?;
@@ -108,7 +110,11 @@ impl RequestHandle {
     fn request(&self, method: &str, params: Option<&Bound<'_, PyAny>>, callback: Py<PyAny>) -> PyResult<()> {
         let params = params.filter(|p| !p.is_none()).map(py_to_value).transpose()?;
         let tx = self.loop_tx.clone();
-        self.ctx.request(method, params.as_ref(), Box::new(move |outcome| tx.push(LoopItem::Reply(callback, outcome))));
+        self.ctx.request(
+            method,
+            params.as_ref(),
+            Box::new(move |outcome| tx.push(LoopItem::Reply(callback, outcome))),
+        );
         Ok(())
     }
 
@@ -116,7 +122,9 @@ impl RequestHandle {
     fn respond(&self, result: &Bound<'_, PyAny>) {
         match py_to_json(result) {
             Ok(bytes) => self.ctx.respond_json(&bytes),
-            Err(e) => self.ctx.respond_error(&RpcError::internal(format!("Internal error: result is not JSON: {e}"))),
+            Err(e) => self
+                .ctx
+                .respond_error(&RpcError::internal(format!("Internal error: result is not JSON: {e}"))),
         }
     }
 
@@ -130,17 +138,28 @@ impl RequestHandle {
     /// can cancel it.
     fn _set_task(&self, task: Py<PyAny>) {
         let tx = self.loop_tx.clone();
-        self.ctx.set_cancel_hook(Box::new(move || tx.push(LoopItem::Cancel(task))));
+        self.ctx
+            .set_cancel_hook(Box::new(move || tx.push(LoopItem::Cancel(task))));
     }
 }
 
 /// Build the Python form of a reply to a server->client request: `(ok, value)`.
-pub fn reply_args<'py>(py: Python<'py>, outcome: &Result<serde_json::Value, RpcError>) -> PyResult<(bool, Bound<'py, PyAny>)> {
+pub fn reply_args<'py>(
+    py: Python<'py>,
+    outcome: &Result<serde_json::Value, RpcError>,
+) -> PyResult<(bool, Bound<'py, PyAny>)> {
     Ok(match outcome {
         Ok(v) => (true, value_to_py(py, v)?),
         Err(e) => {
             let data = opt_value_to_py(py, e.data.as_ref())?;
-            let t = pyo3::types::PyTuple::new(py, [e.code.into_pyobject(py)?.into_any(), e.message.clone().into_pyobject(py)?.into_any(), data])?;
+            let t = pyo3::types::PyTuple::new(
+                py,
+                [
+                    e.code.into_pyobject(py)?.into_any(),
+                    e.message.clone().into_pyobject(py)?.into_any(),
+                    data,
+                ],
+            )?;
             (false, t.into_any())
         }
     })

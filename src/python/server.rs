@@ -34,7 +34,10 @@ fn dup(fd: i32) -> PyResult<i32> {
     // SAFETY: dup on a descriptor number; failure is reported, not undefined.
     let new = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 3) };
     if new < 0 {
-        return Err(PyRuntimeError::new_err(format!("dup({fd}): {}", std::io::Error::last_os_error())));
+        return Err(PyRuntimeError::new_err(format!(
+            "dup({fd}): {}",
+            std::io::Error::last_os_error()
+        )));
     }
     Ok(new)
 }
@@ -52,13 +55,25 @@ impl PyServer {
         icons: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let icons = icons.filter(|i| !i.is_none()).map(py_to_value).transpose()?;
-        let info = ServerInfo { name, version, title, instructions, website_url, icons };
+        let info = ServerInfo {
+            name,
+            version,
+            title,
+            instructions,
+            website_url,
+            icons,
+        };
         let backend = PyBackend::new().map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
-        Ok(PyServer { core: Arc::new(Server::new(info, backend)), stdio: Mutex::new(None) })
+        Ok(PyServer {
+            core: Arc::new(Server::new(info, backend)),
+            stdio: Mutex::new(None),
+        })
     }
 
     fn add_tool(&self, definition: &Bound<'_, PyAny>, handler_fn: Py<PyAny>, is_async: bool) -> PyResult<()> {
-        self.core.add_tool(py_to_value(definition)?, handler(handler_fn, is_async)).map_err(definition_error)
+        self.core
+            .add_tool(py_to_value(definition)?, handler(handler_fn, is_async))
+            .map_err(definition_error)
     }
 
     fn remove_tool(&self, name: &str) -> bool {
@@ -66,7 +81,9 @@ impl PyServer {
     }
 
     fn add_resource(&self, definition: &Bound<'_, PyAny>, handler_fn: Py<PyAny>, is_async: bool) -> PyResult<()> {
-        self.core.add_resource(py_to_value(definition)?, handler(handler_fn, is_async)).map_err(definition_error)
+        self.core
+            .add_resource(py_to_value(definition)?, handler(handler_fn, is_async))
+            .map_err(definition_error)
     }
 
     /// Removes a concrete resource (by URI) or a template (by its URI template).
@@ -75,11 +92,15 @@ impl PyServer {
     }
 
     fn add_template(&self, definition: &Bound<'_, PyAny>, handler_fn: Py<PyAny>, is_async: bool) -> PyResult<()> {
-        self.core.add_template(py_to_value(definition)?, handler(handler_fn, is_async)).map_err(definition_error)
+        self.core
+            .add_template(py_to_value(definition)?, handler(handler_fn, is_async))
+            .map_err(definition_error)
     }
 
     fn add_prompt(&self, definition: &Bound<'_, PyAny>, handler_fn: Py<PyAny>, is_async: bool) -> PyResult<()> {
-        self.core.add_prompt(py_to_value(definition)?, handler(handler_fn, is_async)).map_err(definition_error)
+        self.core
+            .add_prompt(py_to_value(definition)?, handler(handler_fn, is_async))
+            .map_err(definition_error)
     }
 
     fn remove_prompt(&self, name: &str) -> bool {
@@ -137,7 +158,10 @@ impl PyServer {
                     }
                     match call_args(py, &call, &loop_tx) {
                         Ok(args) => {
-                            let mut parts = vec![0i32.into_pyobject(py)?.into_any(), call.handler.callable.bind(py).clone()];
+                            let mut parts = vec![
+                                0i32.into_pyobject(py)?.into_any(),
+                                call.handler.callable.bind(py).clone(),
+                            ];
                             parts.extend(args.iter());
                             PyTuple::new(py, parts)?
                         }
@@ -152,7 +176,12 @@ impl PyServer {
                     let (ok, value) = reply_args(py, &outcome)?;
                     PyTuple::new(
                         py,
-                        [2i32.into_pyobject(py)?.into_any(), cb.into_bound(py), pyo3::types::PyBool::new(py, ok).to_owned().into_any(), value],
+                        [
+                            2i32.into_pyobject(py)?.into_any(),
+                            cb.into_bound(py),
+                            pyo3::types::PyBool::new(py, ok).to_owned().into_any(),
+                            value,
+                        ],
                     )?
                 }
                 LoopItem::Finished => PyTuple::new(py, [3i32.into_pyobject(py)?.into_any()])?,
@@ -175,13 +204,21 @@ impl PyServer {
         let in_fd = dup(0)?;
         // SAFETY: plain descriptor calls on descriptors this process owns.
         if unsafe { libc::dup2(2, 1) } < 0 {
-            return Err(PyRuntimeError::new_err(format!("dup2: {}", std::io::Error::last_os_error())));
+            return Err(PyRuntimeError::new_err(format!(
+                "dup2: {}",
+                std::io::Error::last_os_error()
+            )));
         }
         // SAFETY: out_fd and in_fd are fresh duplicates owned by nothing else.
         let (output, input) = unsafe { (File::from_raw_fd(out_fd), File::from_raw_fd(in_fd)) };
         let loop_tx = self.core.backend.loop_sender();
-        let served = stdio::serve(self.core.clone(), input, output, Box::new(move || loop_tx.push(LoopItem::Finished)))
-            .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+        let served = stdio::serve(
+            self.core.clone(),
+            input,
+            output,
+            Box::new(move || loop_tx.push(LoopItem::Finished)),
+        )
+        .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
         *slot = Some(served);
         Ok(())
     }

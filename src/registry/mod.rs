@@ -64,8 +64,15 @@ fn entry<H>(key_field: &str, definition: Value, handler: H) -> Result<Entry<H>, 
         .and_then(Value::as_str)
         .ok_or_else(|| DefinitionError(format!("definition needs a string {key_field:?}")))?
         .to_owned();
-    let json = serde_json::to_string(&definition).expect("values serialise").into_boxed_str();
-    Ok(Entry { key, definition, json, handler })
+    let json = serde_json::to_string(&definition)
+        .expect("values serialise")
+        .into_boxed_str();
+    Ok(Entry {
+        key,
+        definition,
+        json,
+        handler,
+    })
 }
 
 /// Tool names the spec allows: 1-128 characters of `[A-Za-z0-9_.-]` (and `/`, which
@@ -73,7 +80,9 @@ fn entry<H>(key_field: &str, definition: Value, handler: H) -> Result<Entry<H>, 
 pub fn valid_tool_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 128
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/'))
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/'))
 }
 
 pub struct Registry<H> {
@@ -110,7 +119,8 @@ impl<H> Registry<H> {
             .ok_or_else(|| DefinitionError("a tool needs an object inputSchema".into()))?;
         let validator = jsonschema::validator_for(schema).ok();
         let entry = entry("name", definition, handler)?;
-        self.tools.insert(entry.key.clone(), Arc::new(Tool { entry, validator }));
+        self.tools
+            .insert(entry.key.clone(), Arc::new(Tool { entry, validator }));
         Ok(())
     }
 
@@ -135,7 +145,8 @@ impl<H> Registry<H> {
     pub fn add_template(&mut self, definition: Value, handler: H) -> Result<(), DefinitionError> {
         let entry = entry("uriTemplate", definition, handler)?;
         let template = UriTemplate::parse(&entry.key).map_err(|e| DefinitionError(e.0))?;
-        self.templates.insert(entry.key.clone(), Arc::new(Template { entry, template }));
+        self.templates
+            .insert(entry.key.clone(), Arc::new(Template { entry, template }));
         Ok(())
     }
 
@@ -148,9 +159,11 @@ impl<H> Registry<H> {
         if let Some(r) = self.resources.get(uri) {
             return Some(ResourceTarget::Concrete(r.clone()));
         }
-        self.templates
-            .values()
-            .find_map(|t| t.template.matches(uri).map(|vars| ResourceTarget::Template(t.clone(), vars)))
+        self.templates.values().find_map(|t| {
+            t.template
+                .matches(uri)
+                .map(|vars| ResourceTarget::Template(t.clone(), vars))
+        })
     }
 
     pub fn add_prompt(&mut self, definition: Value, handler: H) -> Result<(), DefinitionError> {
@@ -254,7 +267,12 @@ mod tests {
             r.add_tool(tool(n), 0).unwrap();
         }
         let all: Value = serde_json::from_str(&r.list_json(ListField::Tools, None, 0).unwrap()).unwrap();
-        let names: Vec<_> = all["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+        let names: Vec<_> = all["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap())
+            .collect();
         assert_eq!(names, ["c", "a", "b"]);
         assert!(all.get("nextCursor").is_none());
         let p1: Value = serde_json::from_str(&r.list_json(ListField::Tools, None, 2).unwrap()).unwrap();
@@ -269,7 +287,8 @@ mod tests {
     #[test]
     fn concrete_resources_win_over_templates() {
         let mut r: Registry<u32> = Registry::default();
-        r.add_template(json!({"uriTemplate": "x://{id}", "name": "t"}), 1).unwrap();
+        r.add_template(json!({"uriTemplate": "x://{id}", "name": "t"}), 1)
+            .unwrap();
         r.add_resource(json!({"uri": "x://fixed", "name": "f"}), 2).unwrap();
         match r.resolve_resource("x://fixed") {
             Some(ResourceTarget::Concrete(e)) => assert_eq!(e.handler, 2),

@@ -17,7 +17,11 @@ pub fn decode(cursor: &str) -> Option<usize> {
 
 /// The slice of `len` items a page shows, and the cursor of the next page.
 /// `page_size == 0` means everything in one page.
-pub fn page(len: usize, cursor: Option<&str>, page_size: usize) -> Result<(std::ops::Range<usize>, Option<String>), String> {
+pub fn page(
+    len: usize,
+    cursor: Option<&str>,
+    page_size: usize,
+) -> Result<(std::ops::Range<usize>, Option<String>), String> {
     let start = match cursor {
         None => 0,
         Some(c) => match decode(c) {

@@ -7,8 +7,15 @@
 enum Part {
     Literal(String),
     /// One variable; `multi` lets it span `/`.
-    Var { name: String, multi: bool, prefix: &'static str },
-    Query { names: Vec<String>, continuation: bool },
+    Var {
+        name: String,
+        multi: bool,
+        prefix: &'static str,
+    },
+    Query {
+        names: Vec<String>,
+        continuation: bool,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -38,13 +45,22 @@ impl UriTemplate {
                 Some(c @ ('+' | '#' | '/' | '?' | '&')) => (Some(c), &expr[1..]),
                 _ => (None, expr),
             };
-            let names: Vec<String> = body.split(',').map(|n| n.trim().trim_end_matches('*').to_owned()).collect();
-            if names.iter().any(|n| n.is_empty() || !n.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.')) {
+            let names: Vec<String> = body
+                .split(',')
+                .map(|n| n.trim().trim_end_matches('*').to_owned())
+                .collect();
+            if names
+                .iter()
+                .any(|n| n.is_empty() || !n.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.'))
+            {
                 return Err(TemplateError(format!("bad variable in {{{expr}}} of {template:?}")));
             }
             vars.extend(names.iter().cloned());
             match op {
-                Some('?') | Some('&') => parts.push(Part::Query { names, continuation: op == Some('&') }),
+                Some('?') | Some('&') => parts.push(Part::Query {
+                    names,
+                    continuation: op == Some('&'),
+                }),
                 _ => {
                     if names.len() != 1 {
                         return Err(TemplateError(format!(
@@ -57,7 +73,11 @@ impl UriTemplate {
                         Some('/') => (false, "/"),
                         _ => (false, ""),
                     };
-                    parts.push(Part::Var { name: names.into_iter().next().unwrap(), multi, prefix });
+                    parts.push(Part::Var {
+                        name: names.into_iter().next().unwrap(),
+                        multi,
+                        prefix,
+                    });
                 }
             }
             rest = &rest[close + 1..];
@@ -92,13 +112,19 @@ fn match_parts(parts: &[Part], input: &str, out: &mut Vec<(String, String)>) -> 
         return input.is_empty();
     };
     match first {
-        Part::Literal(lit) => input.strip_prefix(lit.as_str()).is_some_and(|tail| match_parts(rest, tail, out)),
+        Part::Literal(lit) => input
+            .strip_prefix(lit.as_str())
+            .is_some_and(|tail| match_parts(rest, tail, out)),
         Part::Var { name, multi, prefix } => {
             let Some(input) = input.strip_prefix(prefix) else {
                 return false;
             };
             // Longest match first, backtracking to shorter ones; a value is never empty.
-            let stop = if *multi { input.len() } else { input.find(['/', '?', '#']).unwrap_or(input.len()) };
+            let stop = if *multi {
+                input.len()
+            } else {
+                input.find(['/', '?', '#']).unwrap_or(input.len())
+            };
             let mut end = stop;
             while end > 0 {
                 if input.is_char_boundary(end) {
@@ -144,24 +170,39 @@ mod tests {
 
     #[test]
     fn simple_variables_match_one_segment() {
-        assert_eq!(m("test://template/{id}/data", "test://template/42/data"), pairs(&[("id", "42")]));
+        assert_eq!(
+            m("test://template/{id}/data", "test://template/42/data"),
+            pairs(&[("id", "42")])
+        );
         assert_eq!(m("test://template/{id}/data", "test://template/4/2/data"), None);
         assert_eq!(m("users://{a}/{b}", "users://x/y"), pairs(&[("a", "x"), ("b", "y")]));
         assert_eq!(m("users://{a}", "users://"), None);
         assert_eq!(m("users://{a}", "users://x/"), None);
-        assert_eq!(m("weather://{city}/current", "weather://paris/current"), pairs(&[("city", "paris")]));
+        assert_eq!(
+            m("weather://{city}/current", "weather://paris/current"),
+            pairs(&[("city", "paris")])
+        );
         assert_eq!(m("file://{name}.txt", "file://notes.txt"), pairs(&[("name", "notes")]));
     }
 
     #[test]
     fn reserved_expansion_spans_slashes() {
-        assert_eq!(m("file:///{+path}", "file:///a/b/c.txt"), pairs(&[("path", "a/b/c.txt")]));
-        assert_eq!(m("repo://{owner}/{+path}/raw", "repo://me/src/lib.rs/raw"), pairs(&[("owner", "me"), ("path", "src/lib.rs")]));
+        assert_eq!(
+            m("file:///{+path}", "file:///a/b/c.txt"),
+            pairs(&[("path", "a/b/c.txt")])
+        );
+        assert_eq!(
+            m("repo://{owner}/{+path}/raw", "repo://me/src/lib.rs/raw"),
+            pairs(&[("owner", "me"), ("path", "src/lib.rs")])
+        );
     }
 
     #[test]
     fn query_variables_are_optional() {
-        assert_eq!(m("search://{q}{?limit,page}", "search://cats?limit=5"), pairs(&[("q", "cats"), ("limit", "5")]));
+        assert_eq!(
+            m("search://{q}{?limit,page}", "search://cats?limit=5"),
+            pairs(&[("q", "cats"), ("limit", "5")])
+        );
         assert_eq!(m("search://{q}{?limit}", "search://cats"), pairs(&[("q", "cats")]));
     }
 

@@ -43,7 +43,12 @@ impl StdioServer {
 }
 
 /// Serve one session over `input`/`output`. `on_exit` runs once everything is written.
-pub fn serve<B, R, W>(server: Arc<Server<B>>, input: R, output: W, on_exit: Box<dyn FnOnce() + Send>) -> std::io::Result<StdioServer>
+pub fn serve<B, R, W>(
+    server: Arc<Server<B>>,
+    input: R,
+    output: W,
+    on_exit: Box<dyn FnOnce() + Send>,
+) -> std::io::Result<StdioServer>
 where
     B: Backend,
     R: Read + Send + 'static,
@@ -52,20 +57,28 @@ where
     let (tx, rx) = unbounded::<Vec<u8>>();
     let stop = tx.clone();
     let session = server.open_session(None, Arc::new(ChannelSink(tx)));
-    let writer = std::thread::Builder::new().name("ferromcp-stdio-writer".into()).spawn(move || {
-        write_loop(rx, output);
-        on_exit();
-    })?;
+    let writer = std::thread::Builder::new()
+        .name("ferromcp-stdio-writer".into())
+        .spawn(move || {
+            write_loop(rx, output);
+            on_exit();
+        })?;
     let s = session.clone();
-    let reader = std::thread::Builder::new().name("ferromcp-stdio-reader".into()).spawn(move || {
-        read_loop(&server, &s, input);
-        // EOF: give running requests a moment, stop the rest, then tell the writer to
-        // finish once what is queued is out.
-        s.wait_idle(DRAIN_ON_EOF);
-        s.close();
-        let _ = stop.send(Vec::new());
-    })?;
-    Ok(StdioServer { session, reader, writer })
+    let reader = std::thread::Builder::new()
+        .name("ferromcp-stdio-reader".into())
+        .spawn(move || {
+            read_loop(&server, &s, input);
+            // EOF: give running requests a moment, stop the rest, then tell the writer to
+            // finish once what is queued is out.
+            s.wait_idle(DRAIN_ON_EOF);
+            s.close();
+            let _ = stop.send(Vec::new());
+        })?;
+    Ok(StdioServer {
+        session,
+        reader,
+        writer,
+    })
 }
 
 fn read_loop<B: Backend, R: Read>(server: &Server<B>, session: &Arc<Session>, input: R) {
@@ -89,7 +102,10 @@ fn read_loop<B: Backend, R: Read>(server: &Server<B>, session: &Arc<Session>, in
 
 fn trim_line(line: &[u8]) -> &[u8] {
     let start = line.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(line.len());
-    let end = line.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    let end = line
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
     &line[start..end.max(start)]
 }
 
