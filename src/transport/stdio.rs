@@ -96,7 +96,14 @@ fn read_loop<B: Backend, R: Read>(server: &Server<B>, session: &Arc<Session>, in
         if text.is_empty() {
             continue;
         }
-        server.handle(session, jsonrpc::parse(text));
+        // A bug in routing must cost one message, not the connection.
+        let routed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            server.handle(session, jsonrpc::parse(text))
+        }));
+        if routed.is_err() {
+            let e = jsonrpc::RpcError::internal("Internal error: the server failed on this message");
+            session.send(jsonrpc::error_bytes(None, &e));
+        }
     }
 }
 
