@@ -23,7 +23,14 @@ pub fn value_to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny
             } else if let Some(u) = n.as_u64() {
                 u.into_pyobject(py)?.into_any()
             } else {
-                PyFloat::new(py, n.as_f64().unwrap_or(f64::NAN)).into_any()
+                // Numbers keep their source text (arbitrary_precision): integers of any
+                // size become Python ints, the rest floats.
+                let text = n.to_string();
+                if text.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+                    py.get_type::<PyInt>().call1((text,))?
+                } else {
+                    PyFloat::new(py, text.parse::<f64>().unwrap_or(f64::NAN)).into_any()
+                }
             }
         }
         Value::String(s) => PyString::new(py, s).into_any(),
