@@ -9,9 +9,8 @@ from __future__ import annotations
 import asyncio
 from typing import Literal
 
-from pydantic import BaseModel, Field
-
 from ferromcp import Context, FastMCP
+from pydantic import BaseModel, Field
 
 mcp = FastMCP("weather", instructions="Forecasts and unit conversions for a few cities.")
 

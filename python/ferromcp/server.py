@@ -1,0 +1,672 @@
+"""FastMCP: the user-facing server, call-compatible with the official SDK v1's FastMCP.
+
+Registrations are kept in Python managers (for the direct async API and for Context) and
+mirrored into the Rust engine (`ferromcp._core.Server`), which serves the protocol.
+"""
+
+from __future__ import annotations
+
+from ferromcp import _core_bridge
+from ferromcp.context import Context, context_for
+from ferromcp.exceptions import ResourceError
+from ferromcp.prompts.base import Prompt
+from ferromcp.prompts.manager import PromptManager
+from ferromcp.resources.base import Resource
+from ferromcp.resources.resource_manager import ResourceManager
+from ferromcp.resources.templates import ResourceTemplate
+from ferromcp.settings import UNSET, PublicSignature, Settings
+from ferromcp.tools.base import Tool
+from ferromcp.tools.tool_manager import ToolManager
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+__all__ = ["FastMCP", "Context", "MCPServer"]
+
+TRANSPORTS = ("stdio", "sse", "streamable-http", "http")
+
+
+def _version() -> str:
+    from ferromcp import __version__
+
+    return __version__
+
+
+def _configure_logging(level: str) -> None:
+    # As the SDK: the root logger writes to stderr at the configured level.
+    import logging
+
+    logging.basicConfig(level=level, format="%(message)s", handlers=[logging.StreamHandler()])
+
+
+class FastMCP:
+    """An MCP server: decorate functions with `tool()`, `resource(uri)`, `prompt()`; `run()`."""
+
+    __signature__ = PublicSignature()
+
+    def __init__(
+        self,
+        name: str | None = None,
+        instructions: str | None = None,
+        website_url: str | None = None,
+        icons: list[Any] | None = None,
+        auth_server_provider: Any = None,
+        token_verifier: Any = None,
+        event_store: Any = None,
+        retry_interval: int | None = None,
+        *,
+        tools: list[Tool] | None = None,
+        debug: bool = UNSET,
+        log_level: str = UNSET,
+        host: str = UNSET,
+        port: int = UNSET,
+        mount_path: str = UNSET,
+        sse_path: str = UNSET,
+        message_path: str = UNSET,
+        streamable_http_path: str = UNSET,
+        json_response: bool = UNSET,
+        stateless_http: bool = UNSET,
+        max_request_body_size: int = UNSET,
+        session_idle_timeout: float | None = UNSET,
+        max_sessions: int | None = UNSET,
+        warn_on_duplicate_resources: bool = UNSET,
+        warn_on_duplicate_tools: bool = UNSET,
+        warn_on_duplicate_prompts: bool = UNSET,
+        dependencies: Any = UNSET,
+        lifespan: Callable[[FastMCP], Any] | None = UNSET,
+        auth: Any = UNSET,
+        transport_security: Any = UNSET,
+    ) -> None:
+        passed = {
+            "debug": debug,
+            "log_level": log_level,
+            "host": host,
+            "port": port,
+            "mount_path": mount_path,
+            "sse_path": sse_path,
+            "message_path": message_path,
+            "streamable_http_path": streamable_http_path,
+            "json_response": json_response,
+            "stateless_http": stateless_http,
+            "max_request_body_size": max_request_body_size,
+            "session_idle_timeout": session_idle_timeout,
+            "max_sessions": max_sessions,
+            "warn_on_duplicate_resources": warn_on_duplicate_resources,
+            "warn_on_duplicate_tools": warn_on_duplicate_tools,
+            "warn_on_duplicate_prompts": warn_on_duplicate_prompts,
+            "dependencies": dependencies,
+            "lifespan": lifespan,
+            "auth": auth,
+            "transport_security": transport_security,
+        }
+        self.settings = Settings(
+            {key: value for key, value in passed.items() if value is not UNSET}
+        )
+        self._check_auth(auth_server_provider, token_verifier)
+        self._auth_server_provider = auth_server_provider
+        self._token_verifier = token_verifier
+        self._event_store = event_store
+        self._retry_interval = retry_interval
+        self._custom_starlette_routes: list[CustomRoute] = []
+        self.dependencies = self.settings.dependencies
+        self._lifespan_context: Any = {}
+        self._completion_fn: Callable[..., Any] | None = None
+
+        from ferromcp.types import to_wire
+
+        server_name = name or "FastMCP"
+        self._core = _core_bridge.create_core_server(
+            server_name,
+            _version(),
+            instructions=instructions,
+            website_url=website_url,
+            icons=to_wire(icons) if icons is not None else None,
+        )
+        from ferromcp.lowlevel import LowLevelServer
+
+        self._mcp_server = LowLevelServer(
+            self._core,
+            name=server_name,
+            version=_version(),
+            instructions=instructions,
+            website_url=website_url,
+            icons=icons,
+            lifespan=self.settings.lifespan,
+        )
+
+        self._tool_manager = ToolManager(
+            warn_on_duplicate_tools=self.settings.warn_on_duplicate_tools
+        )
+        self._tool_manager.on_add = self._publish_tool
+        self._tool_manager.on_remove = self._core.remove_tool
+        for tool in tools or ():
+            self._add_tool_object(tool)
+        self._resource_manager = ResourceManager(
+            warn_on_duplicate_resources=self.settings.warn_on_duplicate_resources
+        )
+        self._resource_manager.on_add_resource = self._publish_resource
+        self._resource_manager.on_add_template = self._publish_template
+        self._prompt_manager = PromptManager(
+            warn_on_duplicate_prompts=self.settings.warn_on_duplicate_prompts
+        )
+        self._prompt_manager.on_add = self._publish_prompt
+
+        _configure_logging(self.settings.log_level)
+
+    def __class_getitem__(cls, params: Any) -> Any:
+        import types
+
+        return types.GenericAlias(cls, params if isinstance(params, tuple) else (params,))
+
+    def _check_auth(self, auth_server_provider: Any, token_verifier: Any) -> None:
+        if self.settings.auth is not None:
+            if auth_server_provider and token_verifier:
+                raise ValueError("Cannot specify both auth_server_provider and token_verifier")
+            if not auth_server_provider and not token_verifier:
+                raise ValueError(
+                    "Must specify either auth_server_provider or token_verifier "
+                    "when auth is enabled"
+                )
+        elif auth_server_provider or token_verifier:
+            raise ValueError(
+                "Cannot specify auth_server_provider or token_verifier without auth settings"
+            )
+
+    def _add_tool_object(self, tool: Any) -> None:
+        # `tools=[...]` entries: ours, or the SDK's Tool objects (rebuilt from their function).
+        if not isinstance(tool, Tool):
+            tool = Tool.from_function(
+                tool.fn,
+                name=tool.name,
+                title=getattr(tool, "title", None),
+                description=tool.description,
+                annotations=getattr(tool, "annotations", None),
+                icons=getattr(tool, "icons", None),
+                meta=getattr(tool, "meta", None),
+                structured_output=None
+                if getattr(tool, "output_schema", None) is not None
+                else False,
+            )
+        if self._tool_manager.get_tool(tool.name) is not None:
+            # A later entry of the constructor list replaces an earlier one (SDK behaviour).
+            if self.settings.warn_on_duplicate_tools:
+                import logging
+
+                logging.getLogger("ferromcp.tools").warning(f"Tool already exists: {tool.name}")
+            self._tool_manager._tools.pop(tool.name)
+        self._tool_manager.add(tool)
+
+    # --- mirroring into the engine ---
+
+    def _publish_tool(self, tool: Tool) -> None:
+        from ferromcp._handlers import tool_handler
+
+        handler, is_async = tool_handler(self, tool)
+        self._core.add_tool(tool.definition(), handler, is_async)
+
+    def _publish_resource(self, resource: Resource) -> None:
+        from ferromcp._handlers import resource_handler
+
+        handler, is_async = resource_handler(self, resource)
+        self._core.add_resource(resource.definition(), handler, is_async)
+
+    def _publish_template(self, template: ResourceTemplate) -> None:
+        from ferromcp._handlers import template_handler
+
+        handler, is_async = template_handler(self, template)
+        self._core.add_template(template.definition(), handler, is_async)
+
+    def _publish_prompt(self, prompt: Prompt) -> None:
+        from ferromcp._handlers import prompt_handler
+
+        handler, is_async = prompt_handler(self, prompt)
+        self._core.add_prompt(prompt.definition(), handler, is_async)
+
+    # --- identity ---
+
+    @property
+    def name(self) -> str:
+        return self._mcp_server.name
+
+    @property
+    def instructions(self) -> str | None:
+        return self._mcp_server.instructions
+
+    @property
+    def website_url(self) -> str | None:
+        return self._mcp_server.website_url
+
+    @property
+    def icons(self) -> list[Any] | None:
+        return self._mcp_server.icons
+
+    @property
+    def session_manager(self) -> Any:
+        raise RuntimeError(
+            "Session manager can only be accessed after calling streamable_http_app(). "
+            "ferromcp's HTTP transport is not available yet."
+        )
+
+    # --- tools ---
+
+    def add_tool(
+        self,
+        fn: Callable[..., Any],
+        name: str | None = None,
+        title: str | None = None,
+        description: str | None = None,
+        annotations: Any = None,
+        icons: list[Any] | None = None,
+        meta: dict[str, Any] | None = None,
+        structured_output: bool | None = None,
+    ) -> None:
+        """Register a function as a tool (a Context-annotated parameter receives the Context)."""
+        self._tool_manager.add_tool(
+            fn,
+            name=name,
+            title=title,
+            description=description,
+            annotations=annotations,
+            icons=icons,
+            meta=meta,
+            structured_output=structured_output,
+        )
+
+    def remove_tool(self, name: str) -> None:
+        """Unregister a tool; ToolError if there is none by that name."""
+        self._tool_manager.remove_tool(name)
+
+    def tool(
+        self,
+        name: str | None = None,
+        title: str | None = None,
+        description: str | None = None,
+        annotations: Any = None,
+        icons: list[Any] | None = None,
+        meta: dict[str, Any] | None = None,
+        structured_output: bool | None = None,
+    ) -> Any:
+        """Decorator registering a tool: `@mcp.tool()`, or bare `@mcp.tool` as fastmcp allows."""
+        if callable(name):
+            fn = name
+            self.add_tool(fn)
+            return fn
+
+        def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+            self.add_tool(
+                fn,
+                name=name,
+                title=title,
+                description=description,
+                annotations=annotations,
+                icons=icons,
+                meta=meta,
+                structured_output=structured_output,
+            )
+            return fn
+
+        return decorator
+
+    async def list_tools(self) -> list[Any]:
+        from ferromcp import types
+
+        return [
+            types.Tool(
+                name=tool.name,
+                title=tool.title,
+                description=tool.description,
+                inputSchema=tool.parameters,
+                outputSchema=tool.output_schema,
+                annotations=tool.annotations,
+                icons=tool.icons,
+                meta=tool.meta,
+            )
+            for tool in self._tool_manager.list_tools()
+        ]
+
+    async def call_tool(self, name: str, arguments: dict[str, Any]) -> Any:
+        """Call a tool: its content blocks, or (content, structured) when it has an outputSchema."""
+        return await self._tool_manager.call_tool(
+            name, arguments, context=self.get_context(), convert_result=True
+        )
+
+    def get_context(self) -> Context:
+        """The Context of the request being handled (outside a request most of it raises)."""
+        return context_for(self)
+
+    # --- resources ---
+
+    def add_resource(self, resource: Resource) -> None:
+        """Register a resource object (ours, or one of the SDK's resource classes)."""
+        if not isinstance(resource, Resource):
+            from ferromcp.resources.base import ForeignResource
+
+            resource = ForeignResource(resource)
+        self._resource_manager.add_resource(resource)
+
+    def resource(
+        self,
+        uri: str,
+        *,
+        name: str | None = None,
+        title: str | None = None,
+        description: str | None = None,
+        mime_type: str | None = None,
+        icons: list[Any] | None = None,
+        annotations: Any = None,
+        meta: dict[str, Any] | None = None,
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Decorator registering a resource.
+
+        It is a template when the URI has `{params}` or the function takes parameters.
+        """
+        if callable(uri):
+            raise TypeError(
+                "The @resource decorator was used incorrectly. "
+                "Did you forget to call it? Use @resource('uri') instead of @resource"
+            )
+
+        def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+            import inspect
+
+            signature = inspect.signature(fn)
+            if ("{" in uri and "}" in uri) or signature.parameters:
+                import re
+
+                from ferromcp._introspect import find_context_parameter
+
+                context_param = find_context_parameter(fn)
+                uri_params = set(re.findall(r"{(\w+)}", uri))
+                func_params = {p for p in signature.parameters if p != context_param}
+                if uri_params != func_params:
+                    raise ValueError(
+                        f"Mismatch between URI parameters {uri_params} "
+                        f"and function parameters {func_params}"
+                    )
+                self._resource_manager.add_template(
+                    fn,
+                    uri_template=uri,
+                    name=name,
+                    title=title,
+                    description=description,
+                    mime_type=mime_type,
+                    icons=icons,
+                    annotations=annotations,
+                    meta=meta,
+                )
+            else:
+                from ferromcp.resources.types import FunctionResource
+
+                self.add_resource(
+                    FunctionResource.from_function(
+                        fn,
+                        uri=uri,
+                        name=name,
+                        title=title,
+                        description=description,
+                        mime_type=mime_type,
+                        icons=icons,
+                        annotations=annotations,
+                        meta=meta,
+                    )
+                )
+            return fn
+
+        return decorator
+
+    async def list_resources(self) -> list[Any]:
+        from ferromcp import types
+
+        return [
+            types.Resource(
+                uri=resource.uri,
+                name=resource.name or "",
+                title=resource.title,
+                description=resource.description,
+                mimeType=resource.mime_type,
+                icons=resource.icons,
+                annotations=resource.annotations,
+                meta=resource.meta,
+            )
+            for resource in self._resource_manager.list_resources()
+        ]
+
+    async def list_resource_templates(self) -> list[Any]:
+        from ferromcp import types
+
+        return [
+            types.ResourceTemplate(
+                uriTemplate=template.uri_template,
+                name=template.name,
+                title=template.title,
+                description=template.description,
+                mimeType=template.mime_type,
+                icons=template.icons,
+                annotations=template.annotations,
+                meta=template.meta,
+            )
+            for template in self._resource_manager.list_templates()
+        ]
+
+    async def read_resource(self, uri: Any) -> list[Any]:
+        """Read a resource: a list of ReadResourceContents (`.content`, `.mime_type`, `.meta`)."""
+        from ferromcp.types import ReadResourceContents
+
+        resource = await self._resource_manager.get_resource(uri, context=self.get_context())
+        try:
+            content = await resource.read()
+        except Exception as exc:
+            raise ResourceError(str(exc)) from exc
+        return [
+            ReadResourceContents(content=content, mime_type=resource.mime_type, meta=resource.meta)
+        ]
+
+    # --- prompts ---
+
+    def add_prompt(self, prompt: Prompt) -> None:
+        """Register a Prompt object (ours, or the SDK's, rebuilt from its function)."""
+        if not isinstance(prompt, Prompt):
+            prompt = Prompt.from_function(
+                prompt.fn,
+                name=prompt.name,
+                title=getattr(prompt, "title", None),
+                description=prompt.description,
+                icons=getattr(prompt, "icons", None),
+            )
+        self._prompt_manager.add_prompt(prompt)
+
+    def prompt(
+        self,
+        name: str | None = None,
+        title: str | None = None,
+        description: str | None = None,
+        icons: list[Any] | None = None,
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Decorator registering a prompt; the function's parameters are the prompt's arguments."""
+        if callable(name):
+            raise TypeError(
+                "The @prompt decorator was used incorrectly. "
+                "Did you forget to call it? Use @prompt() instead of @prompt"
+            )
+
+        def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+            self.add_prompt(
+                Prompt.from_function(
+                    fn, name=name, title=title, description=description, icons=icons
+                )
+            )
+            return fn
+
+        return decorator
+
+    async def list_prompts(self) -> list[Any]:
+        from ferromcp import types
+
+        return [
+            types.Prompt(
+                name=prompt.name,
+                title=prompt.title,
+                description=prompt.description,
+                arguments=[
+                    types.PromptArgument(
+                        name=arg.name, description=arg.description, required=arg.required
+                    )
+                    for arg in prompt.arguments or ()
+                ],
+                icons=prompt.icons,
+            )
+            for prompt in self._prompt_manager.list_prompts()
+        ]
+
+    async def get_prompt(self, name: str, arguments: dict[str, Any] | None = None) -> Any:
+        from ferromcp import types
+
+        try:
+            prompt = self._prompt_manager.get_prompt(name)
+            if prompt is None:
+                raise ValueError(f"Unknown prompt: {name}")
+            messages = await prompt.render(arguments, context=self.get_context())
+            return types.GetPromptResult(
+                description=prompt.description,
+                messages=[types.PromptMessage(role=m.role, content=m.content) for m in messages],
+            )
+        except Exception as exc:
+            raise ValueError(str(exc)) from exc
+
+    # --- completion ---
+
+    def completion(self) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Decorator registering the completion handler: `fn(ref, argument, context)`."""
+
+        def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+            from ferromcp._handlers import completion_handler
+
+            self._completion_fn = fn
+            handler, is_async = completion_handler(self, fn)
+            self._core.set_completion(handler, is_async)
+            return fn
+
+        return decorator
+
+    # --- HTTP routes (served once the HTTP transport exists) ---
+
+    def custom_route(
+        self,
+        path: str,
+        methods: list[str],
+        name: str | None = None,
+        include_in_schema: bool = True,
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Decorator adding an HTTP route (`async def endpoint(request) -> response`)."""
+
+        def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+            self._custom_starlette_routes.append(
+                CustomRoute(path, fn, methods, name, include_in_schema)
+            )
+            return fn
+
+        return decorator
+
+    # --- running ---
+
+    def run(self, transport: str = "stdio", mount_path: str | None = None) -> None:
+        """Serve until the client goes away: "stdio", "sse" or "streamable-http" (alias "http")."""
+        if transport not in TRANSPORTS:
+            raise ValueError(f"Unknown transport: {transport}")
+        import asyncio
+
+        if transport == "stdio":
+            asyncio.run(self.run_stdio_async())
+        elif transport == "sse":
+            asyncio.run(self.run_sse_async(mount_path))
+        else:
+            asyncio.run(self.run_streamable_http_async())
+
+    def _lifespan(self) -> Any:
+        lifespan = self.settings.lifespan
+        if lifespan is not None:
+            return lifespan(self)
+        return _empty_lifespan()
+
+    async def run_stdio_async(self) -> None:
+        """Serve over stdin/stdout with the Rust stdio transport."""
+        import sys
+
+        from ferromcp import _runtime
+
+        async with self._lifespan() as lifespan_context:
+            # Handlers read it for ctx.request_context.lifespan_context.
+            self._lifespan_context = lifespan_context
+            saved_stdout = sys.stdout
+            try:
+                # The runtime moves the real stdout to the engine and points sys.stdout at
+                # stderr, so a stray print() cannot corrupt the protocol stream.
+                if hasattr(_runtime, "serve_stdio"):
+                    await _runtime.serve_stdio(self._core)
+                else:  # the interface contract's original spelling
+                    import asyncio
+
+                    sys.stdout = sys.stderr
+                    runtime = _runtime.Runtime(asyncio.get_running_loop(), lifespan_context)
+                    self._core.start_stdio(runtime)
+                    await runtime.done
+            finally:
+                sys.stdout = saved_stdout
+                self._lifespan_context = {}
+
+    async def run_sse_async(self, mount_path: str | None = None) -> None:
+        if mount_path is not None:
+            self.settings.mount_path = mount_path
+        _http_not_available("sse")
+
+    async def run_streamable_http_async(self) -> None:
+        _http_not_available("streamable-http")
+
+    def sse_app(self, mount_path: str | None = None) -> Any:
+        _http_not_available("sse")
+
+    def streamable_http_app(self) -> Any:
+        _http_not_available("streamable-http")
+
+
+MCPServer = FastMCP  # the SDK v2 name
+
+
+class CustomRoute:
+    """An HTTP route registered with `custom_route` (path, endpoint, methods, name)."""
+
+    def __init__(
+        self,
+        path: str,
+        endpoint: Callable[..., Any],
+        methods: list[str],
+        name: str | None,
+        include_in_schema: bool,
+    ) -> None:
+        self.path = path
+        self.endpoint = endpoint
+        self.methods = list(methods)
+        self.name = name if name is not None else getattr(endpoint, "__name__", None)
+        self.include_in_schema = include_in_schema
+
+    def __repr__(self) -> str:
+        return f"CustomRoute(path={self.path!r}, methods={self.methods!r}, name={self.name!r})"
+
+
+def _http_not_available(transport: str) -> None:
+    raise NotImplementedError(
+        f"The {transport!r} transport is not available in this ferromcp build yet; "
+        "use transport='stdio'."
+    )
+
+
+def _empty_lifespan() -> Any:
+    from contextlib import asynccontextmanager
+
+    @asynccontextmanager
+    async def lifespan() -> Any:
+        yield {}
+
+    return lifespan()

@@ -1,0 +1,1 @@
+"""Helpers users import from `ferromcp.utilities` (as from `mcp.server.fastmcp.utilities`)."""

@@ -1,0 +1,436 @@
+"""The FastMCP facade: constructor, settings, decorators, mirroring into the engine, running."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import inspect
+import logging
+from typing import Any
+
+import ferromcp
+import pytest
+from ferro_fakes import FakeHandle, RecorderServer, invoke
+from ferromcp import Context, FastMCP, MCPServer
+from ferromcp.exceptions import ToolError
+
+
+def test_constructor_signature_matches_the_sdk() -> None:
+    sdk = importlib.import_module("mcp.server.fastmcp")
+    ours = inspect.signature(FastMCP)
+    theirs = inspect.signature(sdk.FastMCP)
+    assert list(ours.parameters) == list(theirs.parameters)
+    for name, parameter in theirs.parameters.items():
+        assert ours.parameters[name].kind == parameter.kind, name
+        assert repr(ours.parameters[name].default) == repr(parameter.default), name
+
+
+def test_identity_is_passed_to_the_engine(recorder_core: list[RecorderServer]) -> None:
+    icon = {"src": "https://example.com/icon.png", "mimeType": "image/png"}
+    from ferromcp.types import Icon
+
+    server = FastMCP(
+        "named", instructions="Do things", website_url="https://example.com", icons=[Icon(**icon)]
+    )
+    core = recorder_core[-1]
+    assert server._core is core
+    assert (core.name, core.version) == ("named", ferromcp.__version__)
+    assert core.options == {
+        "instructions": "Do things",
+        "website_url": "https://example.com",
+        "icons": [icon],
+    }
+    assert (server.name, server.instructions, server.website_url) == (
+        "named",
+        "Do things",
+        "https://example.com",
+    )
+    assert FastMCP().name == "FastMCP"
+    assert ferromcp.__version__ == "0.1.0"
+    assert MCPServer is FastMCP
+    assert server._mcp_server.name == "named" and server._mcp_server.core is core
+
+
+def test_settings_from_arguments_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FASTMCP_PORT", "9000")
+    monkeypatch.setenv("FASTMCP_LOG_LEVEL", "debug")
+    monkeypatch.setenv("FASTMCP_DEBUG", "true")
+    monkeypatch.setenv("FASTMCP_DEPENDENCIES", '["pandas"]')
+    monkeypatch.setenv("FASTMCP_SESSION_IDLE_TIMEOUT", "none")
+    server = FastMCP()
+    assert server.settings.port == 9000
+    assert server.settings.log_level == "DEBUG"
+    assert server.settings.debug is True
+    assert server.settings.dependencies == ["pandas"] == server.dependencies
+    assert server.settings.session_idle_timeout is None
+    explicit = FastMCP(port=8000, log_level="INFO", debug=False)
+    assert (explicit.settings.port, explicit.settings.log_level, explicit.settings.debug) == (
+        8000,
+        "INFO",
+        False,
+    )
+
+
+def test_settings_defaults_and_transport_security(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in list(__import__("os").environ):
+        if key.startswith("FASTMCP_"):
+            monkeypatch.delenv(key)
+    server = FastMCP()
+    s = server.settings
+    assert (s.host, s.port, s.mount_path, s.sse_path, s.message_path, s.streamable_http_path) == (
+        "127.0.0.1",
+        8000,
+        "/",
+        "/sse",
+        "/messages/",
+        "/mcp",
+    )
+    assert (s.json_response, s.stateless_http, s.max_request_body_size) == (False, False, 4194304)
+    assert s.transport_security.enable_dns_rebinding_protection is True
+    assert s.transport_security.allowed_hosts == ["127.0.0.1:*", "localhost:*", "[::1]:*"]
+    assert FastMCP(host="0.0.0.0").settings.transport_security is None
+    monkeypatch.setenv("FASTMCP_PORT", "not-a-number")
+    with pytest.raises(ValueError, match="FASTMCP_PORT"):
+        FastMCP()
+
+
+def test_bare_tool_decorator_and_options(recorder_core: list[RecorderServer]) -> None:
+    server = FastMCP()
+
+    @server.tool
+    def bare(x: int) -> int:
+        return x
+
+    @server.tool(name="other", title="Other", description="described", meta={"m": 1})
+    def named(x: int) -> int:
+        return x
+
+    core = recorder_core[-1]
+    assert list(core.tools) == ["bare", "other"]
+    assert core.tools["other"].definition["title"] == "Other"
+    assert core.tools["other"].definition["description"] == "described"
+    assert core.tools["other"].definition["_meta"] == {"m": 1}
+    assert bare(3) == 3  # the decorator returns the function
+
+
+def test_remove_tool_mirrors_into_the_engine(recorder_core: list[RecorderServer]) -> None:
+    server = FastMCP()
+    server.add_tool(lambda: 1, name="one")
+    core = recorder_core[-1]
+    assert "one" in core.tools
+    server.remove_tool("one")
+    assert "one" not in core.tools
+    assert ("remove_tool", "one") in core.log
+    with pytest.raises(ToolError, match="Unknown tool: one"):
+        server.remove_tool("one")
+
+
+def test_lambda_needs_a_name() -> None:
+    with pytest.raises(ValueError, match="You must provide a name for lambda functions"):
+        FastMCP().add_tool(lambda: 1)
+
+
+def test_duplicate_tool_keeps_the_first(
+    caplog: pytest.LogCaptureFixture, recorder_core: list
+) -> None:
+    server = FastMCP()
+
+    def first() -> str:
+        return "first"
+
+    def second() -> str:
+        return "second"
+
+    server.add_tool(first, name="dup")
+    with caplog.at_level(logging.WARNING):
+        server.add_tool(second, name="dup")
+    assert "Tool already exists: dup" in caplog.text
+    result = invoke(recorder_core[-1].tools["dup"], {"name": "dup", "arguments": {}}, True)
+    assert result["content"][0]["text"] == "first"
+
+
+def test_tools_constructor_argument() -> None:
+    from ferromcp.tools import Tool
+
+    def add(a: int, b: int) -> int:
+        return a + b
+
+    server = FastMCP(tools=[Tool.from_function(add, name="sum")])
+    assert list(server._core.tools) == ["sum"]
+    assert asyncio.run(server.call_tool("sum", {"a": 1, "b": 2}))[1] == {"result": 3}
+
+
+def test_sdk_tool_objects_are_accepted_in_the_constructor() -> None:
+    sdk_tools = importlib.import_module("mcp.server.fastmcp.tools")
+
+    def mul(a: int, b: int) -> int:
+        return a * b
+
+    server = FastMCP(tools=[sdk_tools.Tool.from_function(mul, description="multiply")])
+    assert server._core.tools["mul"].definition["description"] == "multiply"
+
+
+def test_decorator_misuse_errors() -> None:
+    server = FastMCP()
+    with pytest.raises(TypeError, match="@resource"):
+        server.resource(lambda: "x")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="@prompt"):
+        server.prompt(lambda: "x")  # type: ignore[arg-type]
+
+
+def test_completion_handler(recorder_core: list[RecorderServer]) -> None:
+    from ferromcp.types import Completion, PromptReference, ResourceTemplateReference
+
+    server = FastMCP()
+    seen: list[Any] = []
+
+    @server.completion()
+    async def complete(ref: Any, argument: Any, context: Any) -> Any:
+        seen.append((ref, argument, context))
+        if isinstance(ref, PromptReference):
+            return Completion(
+                values=[v for v in ["red", "green"] if v.startswith(argument.value)], total=2
+            )
+        if isinstance(ref, ResourceTemplateReference) and context is not None:
+            return {"values": [f"{context.arguments['a']}-x"], "hasMore": False}
+        return None
+
+    core = recorder_core[-1]
+    handler = core.completion
+    assert handler is not None and handler[1] is True
+    prompt_params = {
+        "ref": {"type": "ref/prompt", "name": "p"},
+        "argument": {"name": "color", "value": "r"},
+    }
+    assert invoke(handler, prompt_params) == {"completion": {"values": ["red"], "total": 2}}
+    template_params = {
+        "ref": {"type": "ref/resource", "uri": "x://{a}/{b}"},
+        "argument": {"name": "b", "value": ""},
+        "context": {"arguments": {"a": "A"}},
+    }
+    assert invoke(handler, template_params) == {"completion": {"values": ["A-x"], "hasMore": False}}
+    no_context = {
+        "ref": {"type": "ref/resource", "uri": "x://{a}"},
+        "argument": {"name": "a", "value": ""},
+    }
+    assert invoke(handler, no_context) == {"completion": {"values": []}}
+    assert seen[0][0].name == "p" and seen[0][1].name == "color" and seen[0][2] is None
+    assert seen[1][0].uri == "x://{a}/{b}"
+
+
+def test_sync_completion_handler(recorder_core: list[RecorderServer]) -> None:
+    server = FastMCP()
+
+    @server.completion()
+    def complete(ref: Any, argument: Any, context: Any) -> list:
+        return None
+
+    handler = recorder_core[-1].completion
+    assert handler[1] is False
+    assert invoke(
+        handler,
+        {"ref": {"type": "ref/prompt", "name": "p"}, "argument": {"name": "a", "value": ""}},
+    ) == {"completion": {"values": []}}
+
+
+def test_custom_routes_are_stored() -> None:
+    server = FastMCP()
+
+    @server.custom_route("/health", methods=["GET"])
+    async def health(request: Any) -> Any:
+        return "ok"
+
+    route = server._custom_starlette_routes[0]
+    assert (route.path, route.methods, route.name, route.endpoint) == (
+        "/health",
+        ["GET"],
+        "health",
+        health,
+    )
+
+
+def test_run_rejects_unknown_transport_and_http_is_not_available_yet() -> None:
+    server = FastMCP()
+    with pytest.raises(ValueError, match="Unknown transport: carrier-pigeon"):
+        server.run("carrier-pigeon")  # type: ignore[arg-type]
+    for transport in ("sse", "streamable-http", "http"):
+        with pytest.raises(NotImplementedError, match="transport"):
+            server.run(transport)  # type: ignore[arg-type]
+    with pytest.raises(NotImplementedError):
+        server.streamable_http_app()
+    with pytest.raises(RuntimeError):
+        server.session_manager  # noqa: B018
+
+
+def test_generic_subscripts() -> None:
+    from ferromcp import Context
+    from ferromcp.context import ServerSession
+
+    assert FastMCP[dict].__origin__ is FastMCP  # type: ignore[attr-defined]
+    assert Context[ServerSession, None].__origin__ is Context  # type: ignore[attr-defined]
+
+
+def test_lazy_exports() -> None:
+    from ferromcp import Audio, Icon, Image
+    from ferromcp.prompts.base import AssistantMessage, Message, UserMessage
+
+    assert Image.__module__ == "ferromcp.utilities.types"
+    assert Audio.__module__ == "ferromcp.utilities.types"
+    assert Icon(src="x").to_wire() == {"src": "x"}
+    assert UserMessage("hi").role == "user" and AssistantMessage("hi").role == "assistant"
+    assert Message(role="assistant", content="x").content.text == "x"
+    with pytest.raises(AttributeError):
+        ferromcp.DoesNotExist  # type: ignore[attr-defined] # noqa: B018
+
+
+def test_image_and_audio_mime_types(tmp_path: Any) -> None:
+    from ferromcp import Audio, Image
+
+    cases = {
+        "a.png": "image/png",
+        "a.JPG": "image/jpeg",
+        "a.jpeg": "image/jpeg",
+        "a.gif": "image/gif",
+        "a.webp": "image/webp",
+        "a.bmp": "application/octet-stream",
+    }
+    for name, mime in cases.items():
+        path = tmp_path / name
+        path.write_bytes(b"img")
+        assert Image(path=path).to_image_content().mimeType == mime
+    assert Image(data=b"x").to_image_content().mimeType == "image/png"
+    assert Image(data=b"x", format="JPEG").to_image_content().mimeType == "image/jpeg"
+    audio = {
+        "a.wav": "audio/wav",
+        "a.mp3": "audio/mpeg",
+        "a.ogg": "audio/ogg",
+        "a.flac": "audio/flac",
+    }
+    audio |= {"a.aac": "audio/aac", "a.m4a": "audio/mp4", "a.xyz": "application/octet-stream"}
+    for name, mime in audio.items():
+        path = tmp_path / name
+        path.write_bytes(b"snd")
+        content = Audio(path=str(path)).to_audio_content()
+        assert (content.mimeType, content.data) == (mime, "c25k")
+    assert Audio(data=b"x").to_audio_content().mimeType == "audio/wav"
+    with pytest.raises(ValueError):
+        Image()
+    with pytest.raises(ValueError):
+        Image(path="a.png", data=b"x")
+    with pytest.raises(ValueError):
+        Audio()
+
+
+def test_mcp_error_shapes() -> None:
+    from ferromcp.exceptions import McpError
+    from ferromcp.types import ErrorData
+
+    error = McpError(-32002, "Resource not found", {"uri": "x://y"})
+    assert (error.code, error.message, error.data, str(error)) == (
+        -32002,
+        "Resource not found",
+        {"uri": "x://y"},
+        "Resource not found",
+    )
+    sdk_style = McpError(ErrorData(code=-32600, message="bad"))
+    assert (sdk_style.code, sdk_style.message, sdk_style.data) == (-32600, "bad", None)
+    assert sdk_style.error.code == -32600
+
+
+def test_direct_listing_api() -> None:
+    server = FastMCP()
+
+    @server.tool(title="T")
+    def t(x: int) -> int:
+        """doc"""
+        return x
+
+    @server.resource("r://x", title="R")
+    def r() -> str:
+        return "x"
+
+    @server.resource("r://{y}")
+    def rt(y: str) -> str:
+        return y
+
+    @server.prompt()
+    def p(a: str, b: int = 1) -> str:
+        return a
+
+    tools = asyncio.run(server.list_tools())
+    assert (tools[0].name, tools[0].title, tools[0].description, tools[0].inputSchema["title"]) == (
+        "t",
+        "T",
+        "doc",
+        "tArguments",
+    )
+    assert tools[0].outputSchema["title"] == "tOutput"
+    resources = asyncio.run(server.list_resources())
+    assert (resources[0].uri, resources[0].name, resources[0].title, resources[0].mimeType) == (
+        "r://x",
+        "r",
+        "R",
+        "text/plain",
+    )
+    templates = asyncio.run(server.list_resource_templates())
+    assert (templates[0].uriTemplate, templates[0].name) == ("r://{y}", "rt")
+    prompts = asyncio.run(server.list_prompts())
+    assert [(a.name, a.required) for a in prompts[0].arguments] == [("a", True), ("b", False)]
+    content = asyncio.run(server.call_tool("t", {"x": "4"}))
+    assert content[0][0].text == "4" and content[1] == {"result": 4}
+
+
+def test_call_tool_result_in_a_union_is_rejected_like_the_sdk() -> None:
+    mcp_types = importlib.import_module("mcp.types")
+    from ferromcp.exceptions import InvalidSignature
+    from mcp.server.fastmcp import FastMCP as SdkFastMCP
+
+    def maybe():  # type: ignore[no-untyped-def]
+        return None
+
+    maybe.__annotations__ = {"return": mcp_types.CallToolResult | None}
+
+    with pytest.raises(Exception) as sdk_error:
+        SdkFastMCP().add_tool(maybe)
+    with pytest.raises(InvalidSignature) as our_error:
+        FastMCP().add_tool(maybe)
+    assert str(our_error.value) == str(sdk_error.value)
+    assert "CallToolResult cannot be used in Union or Optional types" in str(our_error.value)
+
+
+def test_questionable_tool_names_are_registered_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    server = FastMCP()
+    with caplog.at_level(logging.WARNING):
+        server.add_tool(lambda: 1, name="has space")
+    assert "has space" in server._core.tools
+    assert 'Tool name validation warning for "has space"' in caplog.text
+
+
+def test_log_level_is_checked() -> None:
+    with pytest.raises(ValueError, match="log_level"):
+        FastMCP(log_level="LOUD")  # type: ignore[arg-type]
+
+
+def test_log_argument_errors() -> None:
+    server = FastMCP()
+    errors: list[str] = []
+
+    @server.tool()
+    async def bad_logs(ctx: Context) -> str:
+        for call in (
+            lambda: ctx.log(),
+            lambda: ctx.log("info", "a", "b"),
+            lambda: ctx.log("x", colour=1),
+        ):
+            try:
+                await call()
+            except TypeError as exc:
+                errors.append(type(exc).__name__)
+        return "done"
+
+    invoke(
+        server._core.tools["bad_logs"], {"name": "bad_logs", "arguments": {}}, True, FakeHandle()
+    )
+    assert errors == ["TypeError", "TypeError", "TypeError"]
