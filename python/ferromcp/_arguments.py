@@ -25,6 +25,20 @@ class ArgumentError(Exception):
     """Arguments rejected; text shaped like pydantic's ValidationError (without pydantic)."""
 
 
+def raised_inside(exc: BaseException, fn: Callable[..., Any]) -> bool:
+    """Whether `exc` came out of `fn`'s own body (its frame is in the traceback), as opposed
+    to the argument validation around the call."""
+    code = getattr(getattr(fn, "__func__", fn), "__code__", None)
+    if code is None:
+        return False
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code is code:
+            return True
+        tb = tb.tb_next
+    return False
+
+
 def preparse(text: str) -> Any:
     """What the SDK passes on for JSON text: parsed objects, arrays and null; else the text."""
     if text.lstrip(_JSON_SPACE)[:1] not in ("{", "[", "n"):

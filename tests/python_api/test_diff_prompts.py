@@ -16,7 +16,11 @@ from mcp.server.fastmcp import Context as SdkContext  # noqa: E402
 from mcp.server.fastmcp.prompts.base import AssistantMessage as SdkAssistant  # noqa: E402
 from mcp.server.fastmcp.prompts.base import Message as SdkMessage  # noqa: E402
 from mcp.server.fastmcp.prompts.base import UserMessage as SdkUser  # noqa: E402
-from pydantic import Field  # noqa: E402
+from pydantic import BaseModel, Field  # noqa: E402
+
+
+class Reminder(BaseModel):
+    when: int
 
 
 def build() -> Pair:
@@ -125,6 +129,20 @@ def build() -> Pair:
             )
         ]
 
+    # A validation error raised by the function's own body (a model it builds from a valid
+    # argument) is the function failing, not the client's arguments being wrong.
+    @p.prompt()
+    def builds_model(when: str) -> str:
+        return f"at {Reminder(when=when).when}"
+
+    @p.prompt()
+    async def async_builds_model(when: str) -> str:
+        return f"at {Reminder(when=when).when}"
+
+    @p.prompt()
+    async def async_typed(days: int) -> str:
+        return f"{days} days"
+
     return p
 
 
@@ -164,6 +182,10 @@ GETS = [
     ("custom-name", None),
     ("embedded", {"uri": "file:///doc.md"}),
     ("embedded", {"uri": "not a uri"}),
+    ("builds_model", {"when": "5"}),
+    ("builds_model", {"when": "soon"}),
+    ("async_builds_model", {"when": "soon"}),
+    ("async_typed", {"days": "x"}),
 ]
 
 
@@ -189,6 +211,11 @@ def test_prompt_error_codes(pair: Pair) -> None:
     assert code("with_args", {"name": "a", "count": "x"}) == -32602  # invalid argument
     assert code("fails", {"x": "1"}) == -32603  # the function itself failed
     assert code("async_fails", None) == -32603
+    assert code("async_typed", {"days": "x"}) == -32602  # invalid argument, async function
+    # pydantic ValidationErrors from the function's body: the function failed.
+    assert code("builds_model", {"when": "soon"}) == -32603
+    assert code("async_builds_model", {"when": "soon"}) == -32603
+    assert code("embedded", {"uri": "not a uri"}) == -32603
 
 
 def test_direct_get_prompt_matches_sdk(pair: Pair) -> None:

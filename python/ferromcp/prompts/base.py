@@ -177,9 +177,16 @@ class Prompt:
             raise self.render_error(exc) from exc
 
     def render_error(self, exc: Exception) -> PromptRenderError:
-        """The SDK's wrapping of an exception raised while calling the function."""
+        """The SDK's wrapping of an exception raised while calling (or awaiting) the function.
+
+        Only a validation error of the arguments counts as invalid arguments, not one the
+        function's own body raised (e.g. from a model it builds).
+        """
+        from ferromcp._arguments import raised_inside
+
         return PromptRenderError(
-            f"Error rendering prompt {self.name}: {exc}", _is_validation_error(exc)
+            f"Error rendering prompt {self.name}: {exc}",
+            _is_validation_error(exc) and not raised_inside(exc, self.fn),
         )
 
     def finish(self, result: Any) -> list[dict]:
