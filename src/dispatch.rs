@@ -18,6 +18,9 @@ pub enum CallKind {
     Resource,
     Prompt,
     Completion,
+    /// User code told about a method the engine already handled (`Registry::set_hook`);
+    /// its result (normally `{}`) is the reply.
+    Hook,
 }
 
 /// What the router found out for the handler beyond the request's params.
@@ -220,6 +223,10 @@ impl<B: Backend> Server<B> {
         self.registry.write().set_completion(handler);
     }
 
+    pub fn set_hook(&self, method: &str, handler: Option<B::Handler>) -> Result<(), DefinitionError> {
+        self.registry.write().set_hook(method, handler)
+    }
+
     // ---- messages --------------------------------------------------------------------
 
     /// Handle one parsed input (a line or a body) of `session`; replies go to its sink.
@@ -320,7 +327,7 @@ impl<B: Backend> Server<B> {
             "resources/list" => self.list(ListField::Resources, &params),
             "resources/templates/list" => self.list(ListField::ResourceTemplates, &params),
             "prompts/list" => self.list(ListField::Prompts, &params),
-            "logging/setLevel" => set_level(&session, &params).map(|_| Some("{}".into())),
+            "logging/setLevel" => set_level(&session, &params).map(|_| self.after_hook(&ctx, method, &params)),
             "resources/subscribe" | "resources/unsubscribe" => match param_str(&params, "uri") {
                 Some(uri) => {
                     if method == "resources/subscribe" {
@@ -328,7 +335,7 @@ impl<B: Backend> Server<B> {
                     } else {
                         session.unsubscribe(uri)
                     }
-                    Ok(Some("{}".into()))
+                    Ok(self.after_hook(&ctx, method, &params))
                 }
                 None => Err(RpcError::invalid_params("Invalid params: uri (a string) is required")),
             },
@@ -342,6 +349,20 @@ impl<B: Backend> Server<B> {
             Ok(Some(json)) => ctx.respond_json(json.as_bytes()),
             Ok(None) => {}
             Err(e) => ctx.respond_error(&e),
+        }
+    }
+
+    /// After the engine handled `method`: hand it to the user's hook, which replies, or
+    /// answer `{}` here when there is none.
+    fn after_hook(&self, ctx: &Arc<RequestCtx>, method: &str, params: &Option<Value>) -> Option<String> {
+        let hook = self.registry.read().hook(method).cloned();
+        match hook {
+            Some(handler) => {
+                let params = params.clone().unwrap_or_else(|| Value::Object(Map::new()));
+                self.dispatch(ctx, CallKind::Hook, handler, params, Extra::None);
+                None
+            }
+            None => Some("{}".into()),
         }
     }
 

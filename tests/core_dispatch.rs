@@ -426,3 +426,41 @@ fn resource_updates_go_to_subscribers_only() {
     );
     assert!(b_sink.take().is_empty());
 }
+
+#[test]
+fn hooks_run_after_the_engine_handled_the_method() {
+    let s = server();
+    assert!(
+        s.set_hook("tools/list", Some("echo")).is_err(),
+        "only the hookable methods"
+    );
+    s.set_hook("logging/setLevel", Some("echo")).unwrap();
+    s.set_hook("resources/subscribe", Some("hold")).unwrap();
+    let (sess, sink) = open(&s);
+    send(&s, &sess, req(1, "logging/setLevel", json!({"level": "error"})));
+    send(&s, &sess, req(2, "logging/setLevel", json!({"level": "loud"})));
+    send(&s, &sess, req(3, "resources/subscribe", json!({"uri": "x://1"})));
+    send(&s, &sess, req(4, "resources/unsubscribe", json!({"uri": "x://9"})));
+    let out = sink.take();
+    // The hook's result is the reply; a request the engine rejects never reaches it.
+    assert_eq!(out[0]["id"], 1);
+    assert_eq!(out[0]["result"]["params"], json!({"level": "error"}));
+    assert_eq!(out[1]["error"]["code"], -32602);
+    // No hook for unsubscribe: answered at once. The held subscribe hook has not replied.
+    assert_eq!(out[2], json!({"jsonrpc": "2.0", "id": 4, "result": {}}));
+    assert_eq!(out.len(), 3);
+    {
+        let calls = s.backend.0.lock();
+        let kinds: Vec<_> = calls.iter().map(|c| (c.kind, c.handler)).collect();
+        assert_eq!(kinds, vec![(CallKind::Hook, "echo"), (CallKind::Hook, "hold")]);
+        assert_eq!(calls[1].params, json!({"uri": "x://1"}));
+        calls[1].ctx.respond(&json!({}));
+    }
+    assert_eq!(sink.take(), vec![json!({"jsonrpc": "2.0", "id": 3, "result": {}})]);
+    // The engine did its own part first: the level filters, the subscription delivers.
+    s.notify_resource_updated("x://1");
+    assert_eq!(sink.take().len(), 1);
+    s.set_hook("logging/setLevel", None).unwrap();
+    send(&s, &sess, req(5, "logging/setLevel", json!({"level": "info"})));
+    assert_eq!(sink.take(), vec![json!({"jsonrpc": "2.0", "id": 5, "result": {}})]);
+}

@@ -14,7 +14,9 @@ Allowed differences are listed where they are asserted; every other field must b
 - Errors raised while reading a resource or rendering a prompt: v1 uses code 0; ferromcp may
   use -32603 (internal error), or -32602 for an argument the prompt does not take. The
   message text must match.
-- logging/setLevel and resources/subscribe: v1's FastMCP does not implement them (-32601).
+- logging/setLevel and resources/subscribe: v1's FastMCP does not implement them (-32601)
+  unless the server registers low-level handlers on `mcp._mcp_server` (hooks_server; v1
+  then declares `logging` too).
 - list_changed: ferromcp sends one on its own whenever the registry changes at run time
   (v1 sends only what the code sends explicitly), so a tool that also calls
   send_tool_list_changed() may cause two.
@@ -268,13 +270,25 @@ SCHEDULER_STEPS: list[Step] = [
     prompt("recap: mixed messages", "recap", {"title": "q1"}),
 ]
 
+HOOKS_STEPS: list[Step] = [
+    ("logging/setLevel -> user handler", "logging/setLevel", {"level": "info"}),
+    ("subscribe -> user handler", "resources/subscribe", {"uri": "watch://feed"}),
+    ("subscribe another", "resources/subscribe", {"uri": "watch://other"}),
+    ("unsubscribe -> user handler", "resources/unsubscribe", {"uri": "watch://other"}),
+    call("watch_state: what the handlers saw", "watch_state", {}),
+]
+
 SCRIPTS: dict[str, list[Step]] = {
     "tools_server": LISTS + TOOLS_STEPS,
     "context_server": LISTS + CONTEXT_STEPS,
     "resources_server": LISTS + RESOURCES_STEPS,
     "prompts_server": LISTS + PROMPTS_STEPS,
     "scheduler_server": LISTS + SCHEDULER_STEPS,
+    "hooks_server": LISTS + HOOKS_STEPS,
 }
+
+# Servers that register a low-level setLevel handler: v1 then declares logging too.
+LOW_LEVEL_HOOKS = {"hooks_server"}
 
 # Steps whose outcome differs on purpose; each is asserted by a dedicated test below.
 DELIBERATE: dict[str, list[Step]] = {
@@ -305,6 +319,9 @@ DELIBERATE: dict[str, list[Step]] = {
         read("template parameter not an int", "weather://Oslo/forecast/soon"),
     ],
     "scheduler_server": [],
+    "hooks_server": [
+        ("subscribe: user handler raises", "resources/subscribe", {"uri": "secret://plans"}),
+    ],
     "prompts_server": [
         prompt("unknown prompt", "no_such_prompt", {}),
         prompt("missing argument", "review_code", {}),
@@ -468,8 +485,10 @@ def test_initialize_matches(transcripts, server):
     # - list_changed notifications: v1 says false; ferromcp sends them itself -> true;
     # - resources.subscribe: v1 false (not implemented); ferromcp true;
     # - logging: absent in v1 (no logging/setLevel handler); ferromcp {}.
+    # (v1 does declare logging when the server registered a low-level setLevel handler.)
     caps_a, caps_b = dict(a.pop("capabilities")), dict(b.pop("capabilities"))
-    assert caps_a.get("logging") is None
+    hooked = server in LOW_LEVEL_HOOKS
+    assert caps_a.pop("logging", None) == ({} if hooked else None)
     assert caps_b.get("logging") == {}
     caps_b.pop("logging")
     for kind in ("tools", "prompts", "resources"):
@@ -641,6 +660,7 @@ def test_unknown_resource_follows_spec(transcripts, label):
         ("resources_server", "template parameter not an int", (0, -32602, -32603)),
         ("prompts_server", "prompt: argument not an int", (0, -32602, -32603)),
         ("prompts_server", "prompt raises", (0, -32603)),
+        ("hooks_server", "subscribe: user handler raises", (0, -32603)),
         # Arguments the function cannot take are the client's mistake: -32602 fits too.
         ("prompts_server", "prompt: unexpected argument", (0, -32602, -32603)),
     ],

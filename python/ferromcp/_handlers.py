@@ -286,8 +286,69 @@ def completion_handler(server: FastMCP, fn: Callable[..., Any]) -> tuple[Callabl
     return complete, False
 
 
+# --- low-level method hooks ---------------------------------------------------------------
+
+
+def _subscription_uri(params: dict) -> tuple[Any]:
+    # The SDK hands the low-level handler the URI as pydantic's AnyUrl.
+    from pydantic import AnyUrl, ValidationError
+
+    try:
+        return (AnyUrl(params.get("uri")),)
+    except ValidationError:
+        raise McpError(-32602, "Invalid request parameters", "") from None
+
+
+HOOK_ARGUMENTS: dict[str, Callable[[dict], tuple]] = {
+    "logging/setLevel": lambda params: (params.get("level"),),
+    "resources/subscribe": _subscription_uri,
+    "resources/unsubscribe": _subscription_uri,
+}
+
+
+def hook_handler(
+    server: FastMCP, method: str, fn: Callable[..., Any]
+) -> tuple[Callable[..., Any], bool]:
+    """A user function told about a request the engine already handled; replies `{}`."""
+    from ferromcp._introspect import is_async_callable
+
+    arguments = HOOK_ARGUMENTS[method]
+
+    def failure(exc: Exception) -> Exception:
+        return as_mcp_error(exc) or exc
+
+    if is_async_callable(fn):
+
+        async def run_async_hook(params: dict, extra: Any, handle: Any) -> dict:
+            token = current_request.set((handle, server))
+            try:
+                await fn(*arguments(params))
+                return {}
+            except Exception as exc:
+                raise failure(exc) from exc
+            finally:
+                current_request.reset(token)
+
+        return run_async_hook, True
+
+    def run_hook(params: dict, extra: Any, handle: Any) -> dict:
+        token = current_request.set((handle, server))
+        try:
+            value = fn(*arguments(params))
+            if inspect.isawaitable(value):
+                raise TypeError(f"{method} handler returned an awaitable from a sync function")
+            return {}
+        except Exception as exc:
+            raise failure(exc) from exc
+        finally:
+            current_request.reset(token)
+
+    return run_hook, False
+
+
 __all__ = [
     "completion_handler",
+    "hook_handler",
     "prompt_handler",
     "resource_handler",
     "template_handler",

@@ -16,6 +16,7 @@ class LowLevelServer:
         self,
         core: Any,
         *,
+        owner: Any = None,
         name: str,
         version: str,
         instructions: str | None,
@@ -24,6 +25,7 @@ class LowLevelServer:
         lifespan: Any,
     ) -> None:
         self.core = core
+        self._owner = owner
         self.name = name
         self.version = version
         self.instructions = instructions
@@ -41,6 +43,39 @@ class LowLevelServer:
             raise LookupError("no request is being handled")
         handle, server = current
         return RequestContext.from_handle(handle, server)
+
+    # --- the SDK's low-level handler decorators that FastMCP servers use --------------------
+    # The engine itself answers logging/setLevel and resources/(un)subscribe (log filtering,
+    # subscriptions); a function registered here is told about each request afterwards,
+    # as the SDK's handler would be, and an exception it raises becomes the error reply.
+
+    def set_logging_level(self) -> Any:
+        """Decorator: `async def fn(level: str)` runs on each logging/setLevel request."""
+        return self._hook("logging/setLevel")
+
+    def subscribe_resource(self) -> Any:
+        """Decorator: `async def fn(uri: AnyUrl)` runs on each resources/subscribe request."""
+        return self._hook("resources/subscribe")
+
+    def unsubscribe_resource(self) -> Any:
+        """Decorator: `async def fn(uri: AnyUrl)` runs on each resources/unsubscribe request."""
+        return self._hook("resources/unsubscribe")
+
+    def completion(self) -> Any:
+        """Decorator registering the completion handler (as `FastMCP.completion()`)."""
+        if self._owner is None:
+            raise RuntimeError("this low-level server has no FastMCP to register with")
+        return self._owner.completion()
+
+    def _hook(self, method: str) -> Any:
+        def decorator(fn: Any) -> Any:
+            from ferromcp._handlers import hook_handler
+
+            handler, is_async = hook_handler(self._owner, method, fn)
+            self.core.set_hook(method, handler, is_async)
+            return fn
+
+        return decorator
 
     def __repr__(self) -> str:
         return f"LowLevelServer(name={self.name!r}, version={self.version!r})"

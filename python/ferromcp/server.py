@@ -128,6 +128,7 @@ class FastMCP:
 
         self._mcp_server = LowLevelServer(
             self._core,
+            owner=self,
             name=server_name,
             version=_version(),
             instructions=instructions,

@@ -112,6 +112,15 @@ impl PyServer {
         self.core.set_completion(handler_fn.map(|h| handler(h, is_async)));
     }
 
+    /// Python code run after the engine handled `method` (one of "logging/setLevel",
+    /// "resources/subscribe", "resources/unsubscribe"); its result is the reply.
+    #[pyo3(signature = (method, handler_fn, is_async=true))]
+    fn set_hook(&self, method: &str, handler_fn: Option<Py<PyAny>>, is_async: bool) -> PyResult<()> {
+        self.core
+            .set_hook(method, handler_fn.map(|h| handler(h, is_async)))
+            .map_err(definition_error)
+    }
+
     /// `notifications/resources/updated` to every session subscribed to `uri`.
     fn notify_resource_updated(&self, uri: &str) {
         self.core.notify_resource_updated(uri);

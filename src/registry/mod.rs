@@ -85,12 +85,17 @@ pub fn valid_tool_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/'))
 }
 
+/// Methods the engine answers itself that may also notify user code (the SDK's low-level
+/// `set_logging_level` / `subscribe_resource` / `unsubscribe_resource` handlers).
+pub const HOOKABLE: [&str; 3] = ["logging/setLevel", "resources/subscribe", "resources/unsubscribe"];
+
 pub struct Registry<H> {
     tools: IndexMap<String, Arc<Tool<H>>>,
     resources: IndexMap<String, Arc<Entry<H>>>,
     templates: IndexMap<String, Arc<Template<H>>>,
     prompts: IndexMap<String, Arc<Entry<H>>>,
     completion: Option<H>,
+    hooks: IndexMap<String, H>,
 }
 
 impl<H> Default for Registry<H> {
@@ -101,6 +106,7 @@ impl<H> Default for Registry<H> {
             templates: IndexMap::new(),
             prompts: IndexMap::new(),
             completion: None,
+            hooks: IndexMap::new(),
         }
     }
 }
@@ -186,6 +192,29 @@ impl<H> Registry<H> {
 
     pub fn completion(&self) -> Option<&H> {
         self.completion.as_ref()
+    }
+
+    /// User code to run after the engine has handled one of the `HOOKABLE` methods itself.
+    pub fn set_hook(&mut self, method: &str, handler: Option<H>) -> Result<(), DefinitionError> {
+        if !HOOKABLE.contains(&method) {
+            return Err(DefinitionError(format!(
+                "no hook can be set for {method:?} (one of {})",
+                HOOKABLE.join(", ")
+            )));
+        }
+        match handler {
+            Some(h) => {
+                self.hooks.insert(method.to_string(), h);
+            }
+            None => {
+                self.hooks.shift_remove(method);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn hook(&self, method: &str) -> Option<&H> {
+        self.hooks.get(method)
     }
 
     /// One page of a list result, serialised: `{"<field>":[...],"nextCursor"?:..}`.

@@ -51,6 +51,7 @@ class RecorderServer:
         self.templates: dict[str, Registered] = {}
         self.prompts: dict[str, Registered] = {}
         self.completion: tuple[Any, bool] | None = None
+        self.hooks: dict[str, tuple[Any, bool]] = {}
         self.log: list[tuple] = []
 
     def add_tool(self, definition: dict, handler: Any, is_async: bool) -> None:
@@ -78,6 +79,12 @@ class RecorderServer:
 
     def set_completion(self, handler: Any, is_async: bool = True) -> None:
         self.completion = (handler, is_async)
+
+    def set_hook(self, method: str, handler: Any, is_async: bool = True) -> None:
+        if handler is None:
+            self.hooks.pop(method, None)
+        else:
+            self.hooks[method] = (handler, is_async)
 
     def notify_resource_updated(self, uri: str) -> None:
         self.log.append(("notify_resource_updated", uri))

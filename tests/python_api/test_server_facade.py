@@ -233,6 +233,49 @@ def test_sync_completion_handler(recorder_core: list[RecorderServer]) -> None:
     ) == {"completion": {"values": []}}
 
 
+def test_low_level_method_handlers(recorder_core: list[RecorderServer]) -> None:
+    """`mcp._mcp_server.set_logging_level()` etc. as the SDK's low-level server has them."""
+    from mcp.shared.exceptions import McpError as SdkMcpError
+    from mcp.types import ErrorData
+    from pydantic import AnyUrl
+
+    server = FastMCP()
+    seen: list[Any] = []
+
+    @server._mcp_server.set_logging_level()
+    async def on_level(level: str) -> None:
+        seen.append(("level", level, server.get_context().request_id))
+
+    @server._mcp_server.subscribe_resource()
+    def on_subscribe(uri: AnyUrl) -> None:  # sync: runs on a worker thread
+        if uri.scheme == "secret":
+            raise SdkMcpError(ErrorData(code=-32001, message="not for you"))
+        seen.append(("subscribe", uri))
+
+    core = recorder_core[-1]
+    assert set(core.hooks) == {"logging/setLevel", "resources/subscribe"}
+    assert core.hooks["logging/setLevel"][1] is True
+    assert core.hooks["resources/subscribe"][1] is False
+    assert invoke(core.hooks["logging/setLevel"], {"level": "debug"}, None, FakeHandle(7)) == {}
+    assert invoke(core.hooks["resources/subscribe"], {"uri": "file:///a b"}) == {}
+    assert seen[0] == ("level", "debug", "7")
+    assert isinstance(seen[1][1], AnyUrl) and str(seen[1][1]) == "file:///a%20b"
+    with pytest.raises(ferromcp.exceptions.McpError) as error:
+        invoke(core.hooks["resources/subscribe"], {"uri": "secret://x"})
+    assert (error.value.code, error.value.message) == (-32001, "not for you")
+    with pytest.raises(ferromcp.exceptions.McpError) as error:
+        invoke(core.hooks["resources/subscribe"], {"uri": "no scheme"})
+    assert error.value.code == -32602
+    # The returned function is the user's; completion() is FastMCP.completion().
+    assert on_level.__name__ == "on_level"
+
+    @server._mcp_server.completion()
+    async def complete(ref: Any, argument: Any, context: Any) -> None:
+        return None
+
+    assert core.completion is not None and server._completion_fn is complete
+
+
 def test_custom_routes_are_stored() -> None:
     server = FastMCP()
 
