@@ -5,11 +5,16 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${FERROMCP_CACHE:-$ROOT/.ci/cache}"
 mkdir -p "$CACHE"
 
-# find_python 3.13 -> a python3.13 binary (PATH first, then pyenv's versions).
+# find_python 3.13 -> a working python3.13 (pyenv's installs first: its shims may exist
+# for versions that are not selected, and then fail when run).
 find_python() {
   local v="$1" p
-  for p in "$(command -v "python$v" 2>/dev/null || true)" "$HOME"/.pyenv/versions/"$v".*/bin/python "/root/.pyenv/versions/$v".*/bin/python; do
-    if [ -n "$p" ] && [ -x "$p" ]; then echo "$p"; return 0; fi
+  for p in "$HOME"/.pyenv/versions/"$v".*/bin/python /root/.pyenv/versions/"$v".*/bin/python \
+           "$(command -v "python$v" 2>/dev/null || true)"; do
+    if [ -n "$p" ] && [ -x "$p" ] && "$p" -c 'import sys' >/dev/null 2>&1; then
+      echo "$p"
+      return 0
+    fi
   done
   return 1
 }
