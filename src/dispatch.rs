@@ -128,6 +128,11 @@ impl<B: Backend> Server<B> {
         self.info.read().clone()
     }
 
+    /// Replace the identity sessions are told about when they initialize from now on.
+    pub fn set_info(&self, info: ServerInfo) {
+        *self.info.write() = info;
+    }
+
     // ---- sessions --------------------------------------------------------------------
 
     pub fn open_session(&self, id: Option<String>, sink: Arc<dyn Sink>) -> Arc<Session> {

@@ -115,6 +115,26 @@ fn initialize_negotiates_and_declares_capabilities() {
     assert_eq!(sink.take()[0]["error"]["code"], -32602);
     send(&s, &sess, req(3, "ping", json!({})));
     assert_eq!(sink.take()[0], json!({"jsonrpc": "2.0", "id": 3, "result": {}}));
+    // The identity can change after construction; later initializes announce the new one.
+    s.set_info(ServerInfo {
+        name: "renamed".into(),
+        version: "9.9".into(),
+        instructions: Some("hi".into()),
+        ..Default::default()
+    });
+    let (later, later_sink) = open(&s);
+    send(
+        &s,
+        &later,
+        req(
+            1,
+            "initialize",
+            json!({"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "c", "version": "1"}}),
+        ),
+    );
+    let result = &later_sink.take()[0]["result"];
+    assert_eq!(result["serverInfo"], json!({"name": "renamed", "version": "9.9"}));
+    assert_eq!(result["instructions"], "hi");
 }
 
 #[test]

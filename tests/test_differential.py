@@ -29,6 +29,7 @@ Allowed differences are listed where they are asserted; every other field must b
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -477,8 +478,11 @@ def result_of(reply: dict[str, Any], who: str) -> dict[str, Any]:
 def test_initialize_matches(transcripts, server):
     sdk, ours = transcripts(server)
     a, b = dict(sdk.init), dict(ours.init)
-    # Allowed: serverInfo.version names the implementation's own version.
+    # Allowed: serverInfo.version names the implementation's own version, unless the
+    # server set its own (`mcp._mcp_server.version = ...`): then both announce that.
     assert isinstance(b["serverInfo"].get("version"), str) and b["serverInfo"]["version"]
+    if a["serverInfo"]["version"] != importlib.metadata.version("mcp"):
+        assert b["serverInfo"]["version"] == a["serverInfo"]["version"]
     a["serverInfo"] = {k: v for k, v in a["serverInfo"].items() if k != "version"}
     b["serverInfo"] = {k: v for k, v in b["serverInfo"].items() if k != "version"}
     # Allowed capability differences (ferromcp implements more of the spec than v1's FastMCP):

@@ -11,6 +11,20 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+class _IdentityField:
+    """An attribute of the server's identity: stored, and sent to the engine when set."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.key = name
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        return self if obj is None else obj._identity[self.key]
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj._identity[self.key] = value
+        obj._publish_identity()
+
+
 class LowLevelServer:
     def __init__(
         self,
@@ -26,12 +40,37 @@ class LowLevelServer:
     ) -> None:
         self.core = core
         self._owner = owner
-        self.name = name
-        self.version = version
-        self.instructions = instructions
-        self.website_url = website_url
-        self.icons = icons
+        self._identity: dict[str, Any] = {
+            "name": name,
+            "version": version,
+            "instructions": instructions,
+            "website_url": website_url,
+            "icons": icons,
+        }
         self.lifespan = lifespan
+
+    # The identity `initialize` announces. Servers set these after construction (FastMCP
+    # has no constructor argument for the version, for one), so each change goes to the
+    # engine; as in the SDK, an empty version means the implementation's own.
+    name = _IdentityField()
+    version = _IdentityField()
+    instructions = _IdentityField()
+    website_url = _IdentityField()
+    icons = _IdentityField()
+
+    def _publish_identity(self) -> None:
+        from ferromcp import __version__
+        from ferromcp.types import to_wire
+
+        identity = self._identity
+        icons = identity["icons"]
+        self.core.set_info(
+            str(identity["name"]),
+            str(identity["version"] or __version__),
+            instructions=identity["instructions"],
+            website_url=identity["website_url"],
+            icons=to_wire(icons) if icons is not None else None,
+        )
 
     @property
     def request_context(self) -> Any:

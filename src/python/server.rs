@@ -70,6 +70,30 @@ impl PyServer {
         })
     }
 
+    /// Replace the identity announced by `initialize` (the low-level server's attributes
+    /// can be changed after construction).
+    #[pyo3(signature = (name, version, *, title=None, instructions=None, website_url=None, icons=None))]
+    fn set_info(
+        &self,
+        name: String,
+        version: String,
+        title: Option<String>,
+        instructions: Option<String>,
+        website_url: Option<String>,
+        icons: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let icons = icons.filter(|i| !i.is_none()).map(py_to_value).transpose()?;
+        self.core.set_info(ServerInfo {
+            name,
+            version,
+            title,
+            instructions,
+            website_url,
+            icons,
+        });
+        Ok(())
+    }
+
     fn add_tool(&self, definition: &Bound<'_, PyAny>, handler_fn: Py<PyAny>, is_async: bool) -> PyResult<()> {
         self.core
             .add_tool(py_to_value(definition)?, handler(handler_fn, is_async))

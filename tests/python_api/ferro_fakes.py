@@ -80,6 +80,11 @@ class RecorderServer:
     def set_completion(self, handler: Any, is_async: bool = True) -> None:
         self.completion = (handler, is_async)
 
+    def set_info(self, name: str, version: str, **options: Any) -> None:
+        self.name = name
+        self.version = version
+        self.options = options
+
     def set_hook(self, method: str, handler: Any, is_async: bool = True) -> None:
         if handler is None:
             self.hooks.pop(method, None)

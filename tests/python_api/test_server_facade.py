@@ -51,6 +51,25 @@ def test_identity_is_passed_to_the_engine(recorder_core: list[RecorderServer]) -
     assert server._mcp_server.name == "named" and server._mcp_server.core is core
 
 
+def test_identity_set_on_the_low_level_server(recorder_core: list[RecorderServer]) -> None:
+    # Servers set what the FastMCP constructor does not take on `_mcp_server` (as in the SDK).
+    server = FastMCP("named", instructions="old")
+    core = recorder_core[-1]
+    server._mcp_server.version = "2.7.0"
+    assert (core.name, core.version) == ("named", "2.7.0")
+    assert core.options["instructions"] == "old"
+    server._mcp_server.instructions = "new"
+    server._mcp_server.name = "renamed"
+    assert (core.name, core.version, core.options["instructions"]) == ("renamed", "2.7.0", "new")
+    assert (server.name, server.instructions, server._mcp_server.version) == (
+        "renamed",
+        "new",
+        "2.7.0",
+    )
+    server._mcp_server.version = None  # back to the implementation's own, as the SDK does
+    assert core.version == ferromcp.__version__
+
+
 def test_settings_from_arguments_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FASTMCP_PORT", "9000")
     monkeypatch.setenv("FASTMCP_LOG_LEVEL", "debug")

@@ -1,14 +1,16 @@
-"""A FastMCP server that also registers low-level handlers on `mcp._mcp_server`.
+"""A FastMCP server that also uses the low-level server object `mcp._mcp_server`.
 
-A pattern seen in the wild: FastMCP has no public API for logging/setLevel or resource
-subscriptions, so servers decorate functions with the low-level server's
-`set_logging_level()`, `subscribe_resource()` and `unsubscribe_resource()`, and read their
-own bookkeeping back in tools.
+Patterns seen in the wild: FastMCP has no public API for logging/setLevel or resource
+subscriptions, nor a version argument, so servers decorate functions with the low-level
+server's `set_logging_level()`, `subscribe_resource()` and `unsubscribe_resource()`, read
+their own bookkeeping back in tools, and set `_mcp_server.version`.
 """
 
 from mcp.server.fastmcp import Context, FastMCP
 
 mcp = FastMCP(name="watcher")
+# FastMCP takes no version argument; servers set it on the low-level server instead.
+mcp._mcp_server.version = "3.1.4"
 
 levels: list[str] = []
 watched: set[str] = set()
