@@ -14,7 +14,7 @@ from ferromcp.prompts.manager import PromptManager
 from ferromcp.resources.base import Resource
 from ferromcp.resources.resource_manager import ResourceManager
 from ferromcp.resources.templates import ResourceTemplate
-from ferromcp.settings import UNSET, PublicSignature, Settings
+from ferromcp.settings import UNSET, PublicSignature, Settings, TransportSecuritySettings
 from ferromcp.tools.base import Tool
 from ferromcp.tools.tool_manager import ToolManager
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-__all__ = ["FastMCP", "Context", "MCPServer"]
+__all__ = ["FastMCP", "Context", "MCPServer", "Settings", "TransportSecuritySettings"]
 
 TRANSPORTS = ("stdio", "sse", "streamable-http", "http")
 
@@ -36,9 +36,9 @@ def _version() -> str:
 
 def _configure_logging(level: str) -> None:
     # As the SDK: the root logger writes to stderr at the configured level.
-    import logging
+    from ferromcp.utilities.logging import configure_logging
 
-    logging.basicConfig(level=level, format="%(message)s", handlers=[logging.StreamHandler()])
+    configure_logging(level)  # type: ignore[arg-type]
 
 
 class FastMCP:

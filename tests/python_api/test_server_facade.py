@@ -345,6 +345,52 @@ def test_lazy_exports() -> None:
         ferromcp.DoesNotExist  # type: ignore[attr-defined] # noqa: B018
 
 
+# Module paths server code imports from `mcp.server.fastmcp...` and the names it takes
+# from them; after the one-line migration each must import from `ferromcp...`.
+SDK_IMPORT_PATHS = {
+    "": ["Context", "FastMCP", "Image", "Audio", "Icon"],
+    ".server": ["Context", "FastMCP", "Settings", "TransportSecuritySettings"],
+    ".exceptions": ["FastMCPError", "ResourceError", "ToolError", "ValidationError"],
+    ".prompts": ["Prompt", "PromptManager"],
+    ".prompts.base": ["AssistantMessage", "Message", "Prompt", "PromptArgument", "UserMessage"],
+    ".prompts.manager": ["PromptManager"],
+    ".resources": ["FunctionResource", "Resource", "ResourceTemplate", "TextResource"],
+    ".resources.types": ["BinaryResource", "DirectoryResource", "FileResource", "HttpResource"],
+    ".resources.templates": ["ResourceTemplate"],
+    ".resources.resource_manager": ["ResourceManager"],
+    ".tools": ["Tool", "ToolManager"],
+    ".tools.base": ["Tool"],
+    ".tools.tool_manager": ["ToolManager"],
+    ".utilities.types": ["Audio", "Image"],
+    ".utilities.logging": ["configure_logging", "get_logger"],
+    ".utilities.context_injection": ["find_context_parameter", "inject_context"],
+}
+
+
+@pytest.mark.parametrize("path", sorted(SDK_IMPORT_PATHS))
+def test_sdk_import_paths_exist(path: str) -> None:
+    sdk = importlib.import_module(f"mcp.server.fastmcp{path}")
+    ours = importlib.import_module(f"ferromcp{path}")
+    for name in SDK_IMPORT_PATHS[path]:
+        assert hasattr(sdk, name), f"the SDK has no {path}.{name} (fix the list)"
+        assert hasattr(ours, name), f"ferromcp{path} lacks {name}"
+
+
+def test_logging_and_context_injection_helpers() -> None:
+    from ferromcp.utilities.context_injection import find_context_parameter, inject_context
+    from ferromcp.utilities.logging import configure_logging, get_logger
+
+    assert get_logger("svc.db") is logging.getLogger("svc.db")
+    configure_logging("DEBUG")  # basicConfig: a no-op when the root logger is set up already
+
+    def tool(query: str, ctx: Context | None = None) -> str:
+        return query
+
+    assert find_context_parameter(tool) == "ctx"
+    assert inject_context(tool, {"query": "q"}, "C", "ctx") == {"query": "q", "ctx": "C"}
+    assert inject_context(tool, {"query": "q"}, None, "ctx") == {"query": "q"}
+
+
 def test_image_and_audio_mime_types(tmp_path: Any) -> None:
     from ferromcp import Audio, Image
 

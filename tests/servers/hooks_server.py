@@ -7,6 +7,10 @@ their own bookkeeping back in tools, and set `_mcp_server.version`.
 """
 
 from mcp.server.fastmcp import Context, FastMCP
+from mcp.server.fastmcp.utilities.logging import configure_logging, get_logger
+
+configure_logging("WARNING")
+logger = get_logger(__name__)
 
 mcp = FastMCP(name="watcher")
 # FastMCP takes no version argument; servers set it on the low-level server instead.
@@ -26,6 +30,7 @@ def feed() -> str:
 @mcp._mcp_server.set_logging_level()
 async def on_set_level(level: str) -> None:
     levels.append(level)
+    logger.warning("client log level now %s", level)
 
 
 @mcp._mcp_server.subscribe_resource()
