@@ -11,7 +11,7 @@ import asyncio
 import sys
 from typing import Any
 
-_CALL, _CANCEL, _REPLY, _FINISHED = 0, 1, 2, 3
+_CALL, _CANCEL, _REPLY, _FINISHED, _DELIVER = 0, 1, 2, 3, 4
 
 
 class Runtime:
@@ -46,6 +46,8 @@ class Runtime:
                     callback(ok, value)
                 except Exception as exc:  # a broken callback must not stop the loop
                     print(f"ferromcp: reply callback failed: {exc!r}", file=sys.stderr)
+            elif kind == _DELIVER:
+                item[1](item[2])
             elif kind == _FINISHED and not self.done.done():
                 self.done.set_result(None)
 
@@ -64,12 +66,36 @@ async def _run(handler: Any, params: Any, extra: Any, handle: Any) -> None:
     handle.respond(result)
 
 
+# One runtime per engine and loop, shared by whatever serves on it (stdio, in-process
+# sessions): the loop can watch a descriptor through one reader only.
+_active: dict[tuple[int, int], tuple[Runtime, int]] = {}
+
+
+def acquire(core: Any, loop: asyncio.AbstractEventLoop) -> Runtime:
+    key = (id(core), id(loop))
+    runtime, users = _active.get(key, (None, 0))
+    if runtime is None:
+        runtime = Runtime(core, loop)
+    _active[key] = (runtime, users + 1)
+    return runtime
+
+
+def release(runtime: Runtime) -> None:
+    key = (id(runtime.core), id(runtime.loop))
+    _, users = _active[key]
+    if users > 1:
+        _active[key] = (runtime, users - 1)
+    else:
+        del _active[key]
+        runtime.close()
+
+
 async def serve_stdio(core: Any) -> None:
     """Serve `core` over this process's stdin/stdout until the client goes away."""
     loop = asyncio.get_running_loop()
     # Anything Python buffered for stdout must leave before the descriptor moves.
     sys.stdout.flush()
-    runtime = Runtime(core, loop)
+    runtime = acquire(core, loop)
     try:
         core.start_stdio()
         # From here descriptor 1 is stderr; make Python's own stdout say so too.
@@ -77,4 +103,4 @@ async def serve_stdio(core: Any) -> None:
         await runtime.done
     finally:
         core.close()
-        runtime.close()
+        release(runtime)

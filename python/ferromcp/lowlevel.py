@@ -72,6 +72,27 @@ class LowLevelServer:
             icons=to_wire(icons) if icons is not None else None,
         )
 
+    # --- serving in-process (the SDK's `create_connected_server_and_client_session`) ------
+
+    def create_initialization_options(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """What the SDK's helpers pass back to `run`; the engine builds `initialize` itself."""
+        return {"server_name": self.name, "server_version": self.version}
+
+    async def run(
+        self,
+        read_stream: Any,
+        write_stream: Any,
+        initialization_options: Any = None,
+        raise_exceptions: bool = False,
+        stateless: bool = False,
+    ) -> None:
+        """Serve one session over the SDK's memory streams of `SessionMessage`s."""
+        if self._owner is None:
+            raise RuntimeError("this low-level server has no FastMCP to serve")
+        from ferromcp._memory import run_session
+
+        await run_session(self._owner, read_stream, write_stream)
+
     @property
     def request_context(self) -> Any:
         """The current request's context; LookupError outside a request (as in the SDK)."""

@@ -572,8 +572,17 @@ class FastMCP:
 
     # --- running ---
 
-    def run(self, transport: str = "stdio", mount_path: str | None = None) -> None:
-        """Serve until the client goes away: "stdio", "sse" or "streamable-http" (alias "http")."""
+    def run(
+        self, transport: Any = "stdio", mount_path: Any = None, *args: Any, **kwargs: Any
+    ) -> Any:
+        """Serve until the client goes away: "stdio", "sse" or "streamable-http" (alias "http").
+
+        Called with a pair of message streams instead (the SDK's in-memory test helpers pass
+        a server straight to `server.run(read, write, options)`), it returns the coroutine
+        serving that one session, as the low-level server's `run` does.
+        """
+        if not isinstance(transport, str):
+            return self._mcp_server.run(transport, mount_path, *args, **kwargs)
         if transport not in TRANSPORTS:
             raise ValueError(f"Unknown transport: {transport}")
         import asyncio
@@ -584,6 +593,9 @@ class FastMCP:
             asyncio.run(self.run_sse_async(mount_path))
         else:
             asyncio.run(self.run_streamable_http_async())
+
+    def create_initialization_options(self, *args: Any, **kwargs: Any) -> Any:
+        return self._mcp_server.create_initialization_options(*args, **kwargs)
 
     def _lifespan(self) -> Any:
         lifespan = self.settings.lifespan
@@ -604,15 +616,7 @@ class FastMCP:
             try:
                 # The runtime moves the real stdout to the engine and points sys.stdout at
                 # stderr, so a stray print() cannot corrupt the protocol stream.
-                if hasattr(_runtime, "serve_stdio"):
-                    await _runtime.serve_stdio(self._core)
-                else:  # the interface contract's original spelling
-                    import asyncio
-
-                    sys.stdout = sys.stderr
-                    runtime = _runtime.Runtime(asyncio.get_running_loop(), lifespan_context)
-                    self._core.start_stdio(runtime)
-                    await runtime.done
+                await _runtime.serve_stdio(self._core)
             finally:
                 sys.stdout = saved_stdout
                 self._lifespan_context = {}

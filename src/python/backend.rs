@@ -39,6 +39,8 @@ pub enum LoopItem {
     Reply(Py<PyAny>, Result<Value, RpcError>),
     /// The transport ended; the runtime resolves its `done` future.
     Finished,
+    /// A message for an in-process client: `callback(bytes)`.
+    Deliver(Arc<Py<PyAny>>, Vec<u8>),
 }
 
 struct LoopQueue {

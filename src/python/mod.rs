@@ -4,6 +4,7 @@ mod backend;
 mod convert;
 mod errors;
 mod handle;
+mod memory;
 mod server;
 
 use pyo3::prelude::*;
@@ -11,6 +12,7 @@ use pyo3::prelude::*;
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<server::PyServer>()?;
     m.add_class::<handle::RequestHandle>()?;
+    m.add_class::<memory::MemorySession>()?;
     m.add_function(wrap_pyfunction!(to_json, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -3,6 +3,7 @@
 use super::backend::{call_args, Handler, LoopItem, PyBackend, PyHandler};
 use super::convert::py_to_value;
 use super::handle::reply_args;
+use super::memory::MemorySession;
 use crate::dispatch::Server;
 use crate::protocol::ServerInfo;
 use crate::registry::{DefinitionError, ListKind};
@@ -10,7 +11,7 @@ use crate::transport::stdio::{self, StdioServer};
 use parking_lot::Mutex;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyTuple};
+use pyo3::types::{PyBytes, PyList, PyTuple};
 use std::fs::File;
 use std::os::fd::FromRawFd;
 use std::sync::Arc;
@@ -145,6 +146,22 @@ impl PyServer {
             .map_err(definition_error)
     }
 
+    /// `canonical(uri) -> str | None`: how `resources/read` spells a requested URI that
+    /// normalisation may change, before looking it up (called on the transport's thread).
+    fn set_uri_canonicalizer(&self, canonical: Option<Py<PyAny>>) {
+        let canonicalizer = canonical.map(|f| -> crate::dispatch::UriCanonicalizer {
+            Arc::new(move |uri: &str| {
+                Python::attach(|py| {
+                    f.call1(py, (uri,))
+                        .and_then(|v| v.extract::<Option<String>>(py))
+                        .ok()
+                        .flatten()
+                })
+            })
+        });
+        self.core.set_uri_canonicalizer(canonicalizer);
+    }
+
     /// `notifications/resources/updated` to every session subscribed to `uri`.
     fn notify_resource_updated(&self, uri: &str) {
         self.core.notify_resource_updated(uri);
@@ -179,7 +196,8 @@ impl PyServer {
 
     /// Everything queued for the loop, as tuples:
     /// `(0, callable, params, extra, handle)` run a handler; `(1, task)` cancel a task;
-    /// `(2, callback, ok, value)` a client's answer; `(3,)` the transport finished.
+    /// `(2, callback, ok, value)` a client's answer; `(3,)` the transport finished;
+    /// `(4, callback, data)` a message for an in-process client.
     fn _take_batch<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let out = PyList::empty(py);
         let loop_tx = self.core.backend.loop_sender();
@@ -218,6 +236,14 @@ impl PyServer {
                     )?
                 }
                 LoopItem::Finished => PyTuple::new(py, [3i32.into_pyobject(py)?.into_any()])?,
+                LoopItem::Deliver(cb, bytes) => PyTuple::new(
+                    py,
+                    [
+                        4i32.into_pyobject(py)?.into_any(),
+                        cb.bind(py).clone(),
+                        PyBytes::new(py, &bytes).into_any(),
+                    ],
+                )?,
             };
             out.append(entry)?;
         }
@@ -254,6 +280,12 @@ impl PyServer {
         .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
         *slot = Some(served);
         Ok(())
+    }
+
+    /// An in-process session: feed it the client's messages as bytes; what the server
+    /// sends goes to `callback(bytes)` on the asyncio loop.
+    fn open_session(&self, callback: Py<PyAny>) -> MemorySession {
+        MemorySession::open(self.core.clone(), callback)
     }
 
     /// End the stdio session: cancel running requests and fail pending ones.
