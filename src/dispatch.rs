@@ -49,8 +49,13 @@ pub trait Backend: Send + Sync + 'static {
     fn invoke(&self, call: Call<Self::Handler>);
 }
 
+/// Turns a resource URI into the spelling the registry keys use (the SDK keys resources
+/// by `str(AnyUrl(uri))`); `None` when it cannot.
+pub type UriCanonicalizer = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
 pub struct Server<B: Backend> {
     info: RwLock<ServerInfo>,
+    canonicalizer: RwLock<Option<UriCanonicalizer>>,
     registry: RwLock<Registry<B::Handler>>,
     pub backend: B,
     sessions: Mutex<Vec<Weak<Session>>>,
@@ -113,6 +118,7 @@ impl<B: Backend> Server<B> {
     pub fn new(info: ServerInfo, backend: B) -> Self {
         Server {
             info: RwLock::new(info),
+            canonicalizer: RwLock::new(None),
             registry: RwLock::new(Registry::default()),
             backend,
             sessions: Mutex::new(Vec::new()),
@@ -126,6 +132,20 @@ impl<B: Backend> Server<B> {
 
     pub fn info(&self) -> ServerInfo {
         self.info.read().clone()
+    }
+
+    /// How `resources/read` spells a requested URI before looking it up; without one (or
+    /// for URIs normalisation leaves alone) the URI is looked up as sent.
+    pub fn set_uri_canonicalizer(&self, canonicalizer: Option<UriCanonicalizer>) {
+        *self.canonicalizer.write() = canonicalizer;
+    }
+
+    fn canonical_uri(&self, uri: &str) -> Option<String> {
+        if crate::registry::uri_template::is_canonical(uri) {
+            return None;
+        }
+        let canonicalizer = self.canonicalizer.read().clone()?;
+        canonicalizer(uri).filter(|c| c != uri)
     }
 
     /// Replace the identity sessions are told about when they initialize from now on.
@@ -427,12 +447,18 @@ impl<B: Backend> Server<B> {
     }
 
     fn read_resource(&self, ctx: &Arc<RequestCtx>, params: Option<Value>) -> Result<(), RpcError> {
-        let params = params_object(params)?;
+        let mut params = params_object(params)?;
         let Some(uri) = params.get("uri").and_then(Value::as_str) else {
             return Err(RpcError::invalid_params(
                 "Invalid params: resources/read needs uri (a string)",
             ));
         };
+        // Registered URIs are kept normalised; a request spelled otherwise ("file://x" for
+        // "file://x/", an upper-case host) is looked up, and answered, normalised too.
+        if let Some(canonical) = self.canonical_uri(uri) {
+            params.insert("uri".into(), Value::String(canonical));
+        }
+        let uri = params["uri"].as_str().expect("a string, checked above");
         let target = self.registry.read().resolve_resource(uri);
         match target {
             Some(ResourceTarget::Concrete(e)) => self.dispatch(

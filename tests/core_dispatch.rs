@@ -241,6 +241,45 @@ fn resources_resolve_concrete_then_templates_and_report_missing() {
 }
 
 #[test]
+fn resource_requests_are_looked_up_in_canonical_spelling() {
+    let s = server();
+    s.add_resource(json!({"uri": "file://notes.txt/", "name": "notes"}), "echo")
+        .unwrap();
+    s.add_template(json!({"uriTemplate": "https://h.org/u/{id}", "name": "u"}), "echo")
+        .unwrap();
+    let asked = Arc::new(Mutex::new(Vec::<String>::new()));
+    let log = asked.clone();
+    s.set_uri_canonicalizer(Some(Arc::new(move |uri: &str| {
+        log.lock().push(uri.to_string());
+        match uri {
+            "file://notes.txt" => Some("file://notes.txt/".into()),
+            "HTTPS://H.org/u/7" => Some("https://h.org/u/7".into()),
+            "file://gone" => Some("file://gone/".into()),
+            _ => None,
+        }
+    })));
+    let (sess, sink) = open(&s);
+    send(&s, &sess, req(1, "resources/read", json!({"uri": "file://notes.txt"})));
+    send(&s, &sess, req(2, "resources/read", json!({"uri": "HTTPS://H.org/u/7"})));
+    send(&s, &sess, req(3, "resources/read", json!({"uri": "file://gone"})));
+    send(&s, &sess, req(4, "resources/read", json!({"uri": "plain://as-is"})));
+    send(&s, &sess, req(5, "resources/read", json!({"uri": "file://%%"})));
+    let out = sink.take();
+    // The handler sees the canonical URI; errors name it.
+    assert_eq!(out[0]["result"]["params"]["uri"], "file://notes.txt/");
+    assert_eq!(out[1]["result"]["params"]["uri"], "https://h.org/u/7");
+    assert_eq!(out[1]["result"]["extra"], r#"TemplateVars([("id", "7")])"#);
+    assert_eq!(out[2]["error"]["message"], "Unknown resource: file://gone/");
+    assert_eq!(out[3]["error"]["message"], "Unknown resource: plain://as-is");
+    assert_eq!(out[4]["error"]["message"], "Unknown resource: file://%%");
+    // URIs normalisation leaves alone never reach the canonicalizer.
+    assert_eq!(
+        *asked.lock(),
+        vec!["file://notes.txt", "HTTPS://H.org/u/7", "file://gone", "file://%%"]
+    );
+}
+
+#[test]
 fn prompts_completion_and_logging_errors() {
     let s = server();
     let (sess, sink) = open(&s);

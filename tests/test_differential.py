@@ -279,6 +279,14 @@ HOOKS_STEPS: list[Step] = [
     call("watch_state: what the handlers saw", "watch_state", {}),
 ]
 
+LINKS_STEPS: list[Step] = [
+    read("file: as the decorator spells it", "file://notes.txt"),
+    read("file: as listed", "file://notes.txt/"),
+    read("https: upper-case host, default port", "HTTPS://EXAMPLE.com:443/docs"),
+    read("https: as listed", "https://example.com/docs"),
+    read("https template: host case", "https://EXAMPLE.COM/users/7"),
+]
+
 SCRIPTS: dict[str, list[Step]] = {
     "tools_server": LISTS + TOOLS_STEPS,
     "context_server": LISTS + CONTEXT_STEPS,
@@ -286,6 +294,7 @@ SCRIPTS: dict[str, list[Step]] = {
     "prompts_server": LISTS + PROMPTS_STEPS,
     "scheduler_server": LISTS + SCHEDULER_STEPS,
     "hooks_server": LISTS + HOOKS_STEPS,
+    "links_server": LISTS + LINKS_STEPS,
 }
 
 # Servers that register a low-level setLevel handler: v1 then declares logging too.
@@ -323,6 +332,7 @@ DELIBERATE: dict[str, list[Step]] = {
     "hooks_server": [
         ("subscribe: user handler raises", "resources/subscribe", {"uri": "secret://plans"}),
     ],
+    "links_server": [read("unknown file resource", "file://missing")],
     "prompts_server": [
         prompt("unknown prompt", "no_such_prompt", {}),
         prompt("missing argument", "review_code", {}),
@@ -647,10 +657,17 @@ def test_resource_updated_tool_result(transcripts):
     ]
 
 
-@pytest.mark.parametrize("label", ["unknown resource", "no template matches"])
-def test_unknown_resource_follows_spec(transcripts, label):
-    sdk, ours = transcripts("resources_server")
-    uri = next(p["uri"] for lbl, _m, p in DELIBERATE["resources_server"] if lbl == label)
+@pytest.mark.parametrize(
+    "server, label, uri",
+    [
+        ("resources_server", "unknown resource", "weather://nowhere"),
+        ("resources_server", "no template matches", "weather://a/b/c/d"),
+        # The message names the URI normalised, as v1 does.
+        ("links_server", "unknown file resource", "file://missing/"),
+    ],
+)
+def test_unknown_resource_follows_spec(transcripts, server, label, uri):
+    sdk, ours = transcripts(server)
     assert error_of(sdk.replies[label], "sdk") == {"code": 0, "message": f"Unknown resource: {uri}"}
     err = error_of(ours.replies[label], "ferromcp")
     assert err == {"code": -32002, "message": f"Unknown resource: {uri}", "data": {"uri": uri}}

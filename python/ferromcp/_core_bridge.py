@@ -22,7 +22,7 @@ def create_core_server(
 ) -> Any:
     from ferromcp import _core
 
-    return _core.Server(
+    server = _core.Server(
         name,
         version,
         title=title,
@@ -30,3 +30,17 @@ def create_core_server(
         website_url=website_url,
         icons=icons,
     )
+    # Resources are registered under their normalised URI (as the SDK keys them); requests
+    # spelled otherwise are normalised the same way before the engine looks them up.
+    server.set_uri_canonicalizer(canonical_uri)
+    return server
+
+
+def canonical_uri(uri: str) -> str | None:
+    """The registry spelling of a requested resource URI; None when it is no valid URL."""
+    from ferromcp._uri import normalize_uri
+
+    try:
+        return normalize_uri(uri)
+    except ValueError:
+        return None

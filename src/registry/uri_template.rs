@@ -3,6 +3,43 @@
 //! (reserved expansion: may span `/`), `{/var}` (a `/segment` suffix) and `{?a,b}` / `{&a}`
 //! (query parameters, each optional).
 
+/// Schemes the URL standard treats specially (host lower-cased, default port dropped, an
+/// empty path becomes "/", ...).
+const SPECIAL_SCHEMES: [&str; 6] = ["http:", "https:", "ws:", "wss:", "ftp:", "file:"];
+
+fn plain_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=".contains(&b)
+}
+
+/// Whether URL normalisation (pydantic's `AnyUrl`, which the SDK keys resources by) leaves
+/// `uri` as it is: a lower-case non-special scheme, `://`, then only plain characters
+/// (path `/` `:` `@`, query `?` too), and no dot segment. Other URIs may change.
+pub fn is_canonical(uri: &str) -> bool {
+    if SPECIAL_SCHEMES.iter().any(|s| uri.starts_with(s)) || uri.contains("/.") {
+        return false;
+    }
+    let Some((scheme, rest)) = uri.split_once("://") else {
+        return false;
+    };
+    let mut chars = scheme.bytes();
+    if !chars.next().is_some_and(|b| b.is_ascii_lowercase())
+        || !chars.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"+.-".contains(&b))
+    {
+        return false;
+    }
+    let (before_query, query) = match rest.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (rest, None),
+    };
+    let (authority, path) = match before_query.find('/') {
+        Some(i) => before_query.split_at(i),
+        None => (before_query, ""),
+    };
+    authority.bytes().all(plain_byte)
+        && path.bytes().all(|b| plain_byte(b) || b"/:@".contains(&b))
+        && query.is_none_or(|q| q.bytes().all(|b| plain_byte(b) || b"/:@?".contains(&b)))
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Part {
     Literal(String),
@@ -159,6 +196,32 @@ fn match_parts(parts: &[Part], input: &str, out: &mut Vec<(String, String)>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn canonical_uris_are_recognised_without_normalising() {
+        for uri in [
+            "weather://london/current",
+            "config://app",
+            "notes://a-b_c.d~e/x:y@z/?q=1&r=2",
+            "x+y.z-1://host",
+        ] {
+            assert!(is_canonical(uri), "{uri}");
+        }
+        for uri in [
+            "file://test",
+            "http://example.com",
+            "https://example.com/a",
+            "Weather://london",
+            "weather://New%20York",
+            "weather://a/./b",
+            "weather://a b",
+            "weather://user@host",
+            "weather://h/p#frag",
+            "no-scheme",
+        ] {
+            assert!(!is_canonical(uri), "{uri}");
+        }
+    }
 
     fn m(t: &str, uri: &str) -> Option<Vec<(String, String)>> {
         UriTemplate::parse(t).unwrap().matches(uri)
