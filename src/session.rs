@@ -232,7 +232,7 @@ pub struct RequestCtx {
     pub meta: Option<Value>,
     pub progress_token: Option<Value>,
     /// HTTP request headers, when the request came over HTTP.
-    pub headers: Option<Vec<(String, String)>>,
+    pub headers: Option<Arc<Vec<(String, String)>>>,
     /// Where the reply goes (a batch collector, an HTTP response, or the session).
     reply: Arc<dyn Sink>,
     /// Where messages related to this request go before the reply.
@@ -249,6 +249,7 @@ impl RequestCtx {
         params: Option<&Value>,
         reply: Arc<dyn Sink>,
         stream: Arc<dyn Sink>,
+        headers: Option<Arc<Vec<(String, String)>>>,
     ) -> Arc<RequestCtx> {
         let meta = params.and_then(|p| p.get("_meta")).filter(|m| m.is_object()).cloned();
         let progress_token = meta
@@ -261,20 +262,13 @@ impl RequestCtx {
             session,
             meta,
             progress_token,
-            headers: None,
+            headers,
             reply,
             stream,
             done: AtomicBool::new(false),
             cancelled: AtomicBool::new(false),
             cancel_hook: Mutex::new(None),
         })
-    }
-
-    pub fn with_headers(mut self: Arc<Self>, headers: Vec<(String, String)>) -> Arc<Self> {
-        if let Some(me) = Arc::get_mut(&mut self) {
-            me.headers = Some(headers);
-        }
-        self
     }
 
     pub fn is_cancelled(&self) -> bool {

@@ -71,7 +71,7 @@ impl RequestHandle {
             return Ok(py.None().into_bound(py));
         };
         let d = PyDict::new(py);
-        for (k, v) in h {
+        for (k, v) in h.iter() {
             d.set_item(k, v)?;
         }
         Ok(d.into_any())

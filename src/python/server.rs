@@ -7,6 +7,7 @@ use super::memory::MemorySession;
 use crate::dispatch::Server;
 use crate::protocol::ServerInfo;
 use crate::registry::{DefinitionError, ListKind};
+use crate::transport::http::{self, HttpConfig, HttpServer, Security};
 use crate::transport::stdio::{self, StdioServer};
 use parking_lot::Mutex;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
@@ -20,6 +21,7 @@ use std::sync::Arc;
 pub struct PyServer {
     core: Arc<Server<PyBackend>>,
     stdio: Mutex<Option<StdioServer>>,
+    http: Mutex<Option<HttpServer>>,
 }
 
 fn handler(callable: Py<PyAny>, is_async: bool) -> Handler {
@@ -68,6 +70,7 @@ impl PyServer {
         Ok(PyServer {
             core: Arc::new(Server::new(info, backend)),
             stdio: Mutex::new(None),
+            http: Mutex::new(None),
         })
     }
 
@@ -288,10 +291,98 @@ impl PyServer {
         MemorySession::open(self.core.clone(), callback)
     }
 
+    /// Serve HTTP (Streamable HTTP, legacy SSE, /health) on a background runtime; returns
+    /// the bound `(host, port)`. `(3,)` arrives in the batch once it has shut down.
+    fn start_http(&self, config: &Bound<'_, PyAny>) -> PyResult<(String, u16)> {
+        let mut slot = self.http.lock();
+        if slot.as_ref().is_some_and(|s| !s.is_finished()) {
+            return Err(PyRuntimeError::new_err("HTTP is already being served"));
+        }
+        let cfg = http_config(config)?;
+        let loop_tx = self.core.backend.loop_sender();
+        let served = http::serve(
+            self.core.clone(),
+            cfg,
+            Box::new(move || loop_tx.push(LoopItem::Finished)),
+        )
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot serve HTTP: {e}")))?;
+        let addr = (served.addr.ip().to_string(), served.addr.port());
+        *slot = Some(served);
+        Ok(addr)
+    }
+
+    /// Graceful shutdown of the HTTP server: stop accepting, let requests finish, close streams.
+    fn stop_http(&self) {
+        if let Some(s) = self.http.lock().as_ref() {
+            s.stop();
+        }
+    }
+
+    /// Open HTTP sessions (Streamable HTTP and legacy SSE).
+    #[getter]
+    fn http_session_count(&self) -> usize {
+        self.http.lock().as_ref().map_or(0, |s| s.session_count())
+    }
+
     /// End the stdio session: cancel running requests and fail pending ones.
     fn close(&self) {
         if let Some(s) = self.stdio.lock().as_ref() {
             s.session.close();
         }
     }
+}
+
+/// The HTTP settings from the facade's dict (keys as `HttpConfig` fields; absent keys
+/// keep their defaults).
+fn http_config(d: &Bound<'_, PyAny>) -> PyResult<HttpConfig> {
+    use std::time::Duration;
+    let mut c = HttpConfig::default();
+    let get = |k: &str| -> PyResult<Option<Bound<'_, PyAny>>> { Ok(d.get_item(k).ok().filter(|v| !v.is_none())) };
+    if let Some(v) = get("host")? {
+        c.host = v.extract()?;
+    }
+    c.security = Security::for_bind(&c.host);
+    if let Some(v) = get("port")? {
+        c.port = v.extract()?;
+    }
+    if let Some(v) = get("streamable_http_path")? {
+        c.streamable_path = v.extract()?;
+    }
+    if let Some(v) = get("sse_path")? {
+        c.sse_path = v.extract()?;
+    }
+    if let Some(v) = get("message_path")? {
+        c.message_path = v.extract()?;
+    }
+    if let Some(v) = get("json_response")? {
+        c.json_response = v.extract()?;
+    }
+    if let Some(v) = get("stateless_http")? {
+        c.stateless = v.extract()?;
+    }
+    if let Some(v) = get("max_request_body_size")? {
+        c.max_body = v.extract()?;
+    }
+    if let Some(v) = get("session_idle_timeout")? {
+        c.session_idle_timeout = Duration::from_secs_f64(v.extract::<f64>()?.max(0.0));
+    }
+    if let Some(v) = get("max_sessions")? {
+        c.max_sessions = v.extract()?;
+    }
+    if let Some(v) = get("retry_interval")? {
+        c.retry_ms = Some(v.extract()?);
+    }
+    if let Some(v) = get("keepalive")? {
+        c.keepalive = Duration::from_secs_f64(v.extract::<f64>()?.max(0.001));
+    }
+    if let Some(v) = get("dns_rebinding_protection")? {
+        c.security.enabled = v.extract()?;
+    }
+    if let Some(v) = get("allowed_hosts")? {
+        c.security.allowed_hosts = v.extract()?;
+    }
+    if let Some(v) = get("allowed_origins")? {
+        c.security.allowed_origins = v.extract()?;
+    }
+    Ok(c)
 }

@@ -1,0 +1,77 @@
+//! Response bodies: fixed ones, and SSE bodies fed by a channel with keep-alive comments.
+
+use bytes::Bytes;
+use http_body_util::combinators::UnsyncBoxBody;
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Body, Frame};
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+pub type ResponseBody = UnsyncBoxBody<Bytes, Infallible>;
+
+pub fn full(data: impl Into<Bytes>) -> ResponseBody {
+    Full::new(data.into()).boxed_unsync()
+}
+
+/// An SSE body: frames from `rx` until every sender is gone, with a comment line
+/// every `keepalive` so proxies keep idle streams open. `on_close` runs when the
+/// client disconnects or the stream ends.
+pub struct SseBody {
+    rx: UnboundedReceiver<Bytes>,
+    keepalive: Option<tokio::time::Interval>,
+    on_close: Option<Box<dyn FnOnce() + Send>>,
+}
+
+impl SseBody {
+    pub fn new(
+        rx: UnboundedReceiver<Bytes>,
+        keepalive: Option<Duration>,
+        on_close: Option<Box<dyn FnOnce() + Send>>,
+    ) -> Self {
+        let keepalive = keepalive.map(|d| {
+            let mut i = tokio::time::interval_at(tokio::time::Instant::now() + d, d);
+            i.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            i
+        });
+        SseBody {
+            rx,
+            keepalive,
+            on_close,
+        }
+    }
+
+    pub fn boxed(self) -> ResponseBody {
+        BodyExt::boxed_unsync(self)
+    }
+}
+
+impl Drop for SseBody {
+    fn drop(&mut self) {
+        if let Some(f) = self.on_close.take() {
+            f();
+        }
+    }
+}
+
+impl Body for SseBody {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        match self.rx.poll_recv(cx) {
+            Poll::Ready(Some(b)) => Poll::Ready(Some(Ok(Frame::data(b)))),
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => {
+                if let Some(k) = self.keepalive.as_mut() {
+                    if k.poll_tick(cx).is_ready() {
+                        return Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(b": keep-alive\n\n")))));
+                    }
+                }
+                Poll::Pending
+            }
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! Server-sent event streams and the bounded log that lets a client resume one.
+//!
+//! Every message a session sends over SSE is recorded with an event id
+//! `<stream>-<seq>`; a reconnecting client names the last id it saw (`Last-Event-ID`)
+//! and gets the rest of that stream. The log keeps the newest events up to a byte budget.
+
+use bytes::Bytes;
+use parking_lot::Mutex;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// One SSE frame as it goes on the wire.
+pub fn frame(id: Option<&str>, event: Option<&str>, data: &[u8], retry_ms: Option<u64>) -> Bytes {
+    let mut out = Vec::with_capacity(data.len() + 48);
+    if let Some(id) = id {
+        out.extend_from_slice(b"id: ");
+        out.extend_from_slice(id.as_bytes());
+        out.push(b'\n');
+    }
+    if let Some(ms) = retry_ms {
+        out.extend_from_slice(format!("retry: {ms}\n").as_bytes());
+    }
+    if let Some(e) = event {
+        out.extend_from_slice(b"event: ");
+        out.extend_from_slice(e.as_bytes());
+        out.push(b'\n');
+    }
+    // JSON text has no raw newlines, so one data line carries a whole message.
+    out.extend_from_slice(b"data: ");
+    out.extend_from_slice(data);
+    out.extend_from_slice(b"\n\n");
+    Bytes::from(out)
+}
+
+pub fn parse_event_id(id: &str) -> Option<(u64, u64)> {
+    let (s, n) = id.split_once('-')?;
+    Some((s.parse().ok()?, n.parse().ok()?))
+}
+
+struct Logged {
+    stream: u64,
+    seq: u64,
+    data: Bytes,
+}
+
+/// The events of one session, newest last, within `budget` bytes.
+pub struct EventLog {
+    events: VecDeque<Logged>,
+    bytes: usize,
+    budget: usize,
+}
+
+impl EventLog {
+    pub fn new(budget: usize) -> Self {
+        EventLog {
+            events: VecDeque::new(),
+            bytes: 0,
+            budget,
+        }
+    }
+
+    pub fn push(&mut self, stream: u64, seq: u64, data: Bytes) {
+        self.bytes += data.len();
+        self.events.push_back(Logged { stream, seq, data });
+        while self.bytes > self.budget && self.events.len() > 1 {
+            if let Some(old) = self.events.pop_front() {
+                self.bytes -= old.data.len();
+            }
+        }
+    }
+
+    /// The events of `stream` after `seq`, as (seq, message).
+    pub fn after(&self, stream: u64, seq: u64) -> Vec<(u64, Bytes)> {
+        self.events
+            .iter()
+            .filter(|e| e.stream == stream && e.seq > seq)
+            .map(|e| (e.seq, e.data.clone()))
+            .collect()
+    }
+}
+
+/// One SSE stream of a session: a POST's response stream or the standalone GET stream.
+/// Messages are logged (for resumption) and, while a connection is attached, sent.
+pub struct Stream {
+    pub id: u64,
+    seq: AtomicU64,
+    conn: Mutex<Option<UnboundedSender<Bytes>>>,
+    finished: AtomicBool,
+    log: Arc<Mutex<EventLog>>,
+    /// Old clients cannot parse id-only events and do not resume: no ids for them.
+    resumable: bool,
+}
+
+impl Stream {
+    pub fn new(id: u64, log: Arc<Mutex<EventLog>>, resumable: bool) -> Arc<Stream> {
+        Arc::new(Stream {
+            id,
+            seq: AtomicU64::new(0),
+            conn: Mutex::new(None),
+            finished: AtomicBool::new(false),
+            log,
+            resumable,
+        })
+    }
+
+    pub fn attach(&self, tx: UnboundedSender<Bytes>) {
+        *self.conn.lock() = Some(tx);
+    }
+
+    pub fn is_attached(&self) -> bool {
+        self.conn.lock().as_ref().is_some_and(|tx| !tx.is_closed())
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.finished.load(Ordering::Acquire)
+    }
+
+    /// The priming event: an id (and the reconnection delay) before any message.
+    pub fn prime(&self, retry_ms: Option<u64>) {
+        if !self.resumable {
+            return;
+        }
+        let seq = self.seq.fetch_add(1, Ordering::AcqRel);
+        let id = format!("{}-{}", self.id, seq);
+        self.deliver(frame(Some(&id), None, b"", retry_ms));
+    }
+
+    /// Send one JSON-RPC message as an event.
+    pub fn send(&self, message: &[u8]) {
+        let data = Bytes::copy_from_slice(message);
+        let frame_bytes = if self.resumable {
+            let seq = self.seq.fetch_add(1, Ordering::AcqRel);
+            self.log.lock().push(self.id, seq, data.clone());
+            frame(Some(&format!("{}-{}", self.id, seq)), Some("message"), &data, None)
+        } else {
+            frame(None, Some("message"), &data, None)
+        };
+        self.deliver(frame_bytes);
+    }
+
+    pub fn deliver(&self, frame: Bytes) {
+        let mut conn = self.conn.lock();
+        if let Some(tx) = conn.as_ref() {
+            if tx.send(frame).is_err() {
+                // The client went away; the log keeps the events for a resumption.
+                *conn = None;
+            }
+        }
+    }
+
+    /// No more messages: the attached response body ends.
+    pub fn finish(&self) {
+        self.finished.store(true, Ordering::Release);
+        self.conn.lock().take();
+    }
+
+    /// Replay what came after `seq` onto a new connection and stay attached if the
+    /// stream is still live. Returns false when it already finished (the body then ends
+    /// after the replay).
+    pub fn resume(&self, seq: u64, tx: UnboundedSender<Bytes>) -> bool {
+        let mut conn = self.conn.lock();
+        for (s, data) in self.log.lock().after(self.id, seq) {
+            let _ = tx.send(frame(Some(&format!("{}-{}", self.id, s)), Some("message"), &data, None));
+        }
+        if self.is_finished() {
+            return false;
+        }
+        *conn = Some(tx);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_and_ids() {
+        assert_eq!(
+            &frame(Some("3-1"), Some("message"), b"{}", None)[..],
+            b"id: 3-1\nevent: message\ndata: {}\n\n"
+        );
+        assert_eq!(
+            &frame(Some("0-0"), None, b"", Some(500))[..],
+            b"id: 0-0\nretry: 500\ndata: \n\n"
+        );
+        assert_eq!(parse_event_id("12-7"), Some((12, 7)));
+        assert_eq!(parse_event_id("x"), None);
+    }
+
+    #[test]
+    fn the_log_keeps_the_newest_within_budget() {
+        let mut log = EventLog::new(10);
+        for i in 0..5 {
+            log.push(1, i, Bytes::from_static(b"abcd"));
+        }
+        assert_eq!(log.after(1, 0).iter().map(|e| e.0).collect::<Vec<_>>(), [3, 4]);
+        assert!(log.after(2, 0).is_empty());
+    }
+
+    #[test]
+    fn resumption_replays_then_follows() {
+        let log = Arc::new(Mutex::new(EventLog::new(1 << 20)));
+        let s = Stream::new(5, log, true);
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        s.attach(tx);
+        s.prime(None);
+        s.send(b"1");
+        s.send(b"2");
+        drop(rx);
+        s.send(b"3"); // the client is gone: logged only
+        let (tx2, mut rx2) = tokio::sync::mpsc::unbounded_channel();
+        assert!(s.resume(1, tx2));
+        s.send(b"4");
+        let got: Vec<_> = std::iter::from_fn(|| rx2.try_recv().ok()).collect();
+        assert_eq!(got.len(), 3);
+        assert!(got[0].starts_with(b"id: 5-2\n"));
+        assert!(got[2].ends_with(b"data: 4\n\n"));
+        rx = tokio::sync::mpsc::unbounded_channel().1;
+        drop(rx);
+    }
+}
