@@ -104,3 +104,34 @@ async def serve_stdio(core: Any) -> None:
     finally:
         core.close()
         release(runtime)
+
+
+async def serve_http(core: Any, config: dict[str, Any]) -> None:
+    """Serve `core` over HTTP until SIGINT/SIGTERM or cancellation, then shut down
+    gracefully: stop accepting, let in-flight requests finish, close the streams."""
+    import signal
+
+    loop = asyncio.get_running_loop()
+    runtime = acquire(core, loop)
+    host, port = core.start_http(config)
+    print(
+        f"ferromcp: serving MCP on http://{host}:{port}{config.get('streamable_http_path', '/mcp')}",
+        file=sys.stderr,
+    )
+    handled: list[int] = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, core.stop_http)
+            handled.append(sig)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # not the main thread, or no signal support: cancellation still stops us
+    try:
+        await asyncio.shield(runtime.done)
+    except asyncio.CancelledError:
+        core.stop_http()
+        await asyncio.wait_for(asyncio.shield(runtime.done), timeout=30)
+        raise
+    finally:
+        for sig in handled:
+            loop.remove_signal_handler(sig)
+        release(runtime)

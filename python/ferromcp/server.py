@@ -622,12 +622,50 @@ class FastMCP:
                 self._lifespan_context = {}
 
     async def run_sse_async(self, mount_path: str | None = None) -> None:
+        """Serve the legacy HTTP+SSE transport (and Streamable HTTP on the same port)."""
         if mount_path is not None:
             self.settings.mount_path = mount_path
-        _http_not_available("sse")
+        await self._serve_http()
 
     async def run_streamable_http_async(self) -> None:
-        _http_not_available("streamable-http")
+        """Serve Streamable HTTP with the Rust HTTP server until SIGINT/SIGTERM."""
+        await self._serve_http()
+
+    async def _serve_http(self) -> None:
+        from ferromcp import _runtime
+
+        async with self._lifespan() as lifespan_context:
+            self._lifespan_context = lifespan_context
+            try:
+                await _runtime.serve_http(self._core, self._http_config())
+            finally:
+                self._lifespan_context = {}
+
+    def _http_config(self) -> dict[str, Any]:
+        """The settings the Rust HTTP server reads (keys as it names them)."""
+        s = self.settings
+        mount = (s.mount_path or "/").rstrip("/")
+        config: dict[str, Any] = {
+            "host": s.host,
+            "port": s.port,
+            "streamable_http_path": s.streamable_http_path,
+            "sse_path": mount + s.sse_path,
+            "message_path": mount + s.message_path,
+            "json_response": s.json_response,
+            "stateless_http": s.stateless_http,
+            "max_request_body_size": s.max_request_body_size,
+            "session_idle_timeout": s.session_idle_timeout or 0,
+            "max_sessions": s.max_sessions or 0,
+            "retry_interval": self._retry_interval,
+        }
+        security = s.transport_security
+        if security is not None:
+            config["dns_rebinding_protection"] = bool(
+                getattr(security, "enable_dns_rebinding_protection", True)
+            )
+            config["allowed_hosts"] = list(getattr(security, "allowed_hosts", None) or [])
+            config["allowed_origins"] = list(getattr(security, "allowed_origins", None) or [])
+        return config
 
     def sse_app(self, mount_path: str | None = None) -> Any:
         _http_not_available("sse")
@@ -662,8 +700,8 @@ class CustomRoute:
 
 def _http_not_available(transport: str) -> None:
     raise NotImplementedError(
-        f"The {transport!r} transport is not available in this ferromcp build yet; "
-        "use transport='stdio'."
+        f"ferromcp serves {transport!r} from its own Rust HTTP server, not as an ASGI app: "
+        f"use mcp.run(transport={transport!r}) or await mcp.run_{transport.replace('-', '_')}_async()."
     )
 
 
