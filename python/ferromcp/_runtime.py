@@ -114,10 +114,8 @@ async def serve_http(core: Any, config: dict[str, Any]) -> None:
     loop = asyncio.get_running_loop()
     runtime = acquire(core, loop)
     host, port = core.start_http(config)
-    print(
-        f"ferromcp: serving MCP on http://{host}:{port}{config.get('streamable_http_path', '/mcp')}",
-        file=sys.stderr,
-    )
+    path = config.get("streamable_http_path", "/mcp")
+    print(f"ferromcp: serving MCP on http://{host}:{port}{path}", file=sys.stderr)
     handled: list[int] = []
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:

@@ -701,7 +701,7 @@ class CustomRoute:
 def _http_not_available(transport: str) -> None:
     raise NotImplementedError(
         f"ferromcp serves {transport!r} from its own Rust HTTP server, not as an ASGI app: "
-        f"use mcp.run(transport={transport!r}) or await mcp.run_{transport.replace('-', '_')}_async()."
+        f"use mcp.run(transport={transport!r})."
     )
 
 
