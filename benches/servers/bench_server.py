@@ -1,9 +1,12 @@
 """The server every benchmark runs, written for the official SDK v1; ferromcp runs the
 same file with only the import changed."""
 
+import os
+import sys
+
 from mcp.server.fastmcp import FastMCP
 
-mcp = FastMCP("bench")
+mcp = FastMCP("bench", port=int(os.environ.get("BENCH_PORT", "8000")))
 
 _BIG = "x" * (10 * 1024 * 1024)
 
@@ -39,4 +42,4 @@ def static() -> str:
 
 
 if __name__ == "__main__":
-    mcp.run()
+    mcp.run(transport=sys.argv[1] if len(sys.argv) > 1 else "stdio")
