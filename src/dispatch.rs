@@ -63,6 +63,14 @@ pub struct Server<B: Backend> {
     page_size: AtomicUsize,
 }
 
+/// Where the messages caused by one input go: the replies, the messages related to a
+/// request before its reply, and the HTTP headers handlers may read.
+pub struct Route {
+    pub reply: Arc<dyn Sink>,
+    pub stream: Arc<dyn Sink>,
+    pub headers: Option<Arc<Vec<(String, String)>>>,
+}
+
 /// A sink that gathers the replies of one batch and sends them as one array.
 struct BatchCollector {
     out: Arc<dyn Sink>,
@@ -163,6 +171,11 @@ impl<B: Backend> Server<B> {
         s
     }
 
+    /// Requests in flight over all sessions.
+    pub fn in_flight(&self) -> usize {
+        self.live_sessions().iter().map(|s| s.in_flight_count()).sum()
+    }
+
     fn live_sessions(&self) -> Vec<Arc<Session>> {
         self.sessions
             .lock()
@@ -256,14 +269,29 @@ impl<B: Backend> Server<B> {
 
     /// Handle one parsed input (a line or a body) of `session`; replies go to its sink.
     pub fn handle(&self, session: &Arc<Session>, parsed: Parsed) {
+        let sink = session.sink().clone();
+        self.handle_routed(
+            session,
+            parsed,
+            Route {
+                reply: sink.clone(),
+                stream: sink,
+                headers: None,
+            },
+        );
+    }
+
+    /// Handle one input whose replies and related messages go where the transport says
+    /// (an HTTP response stream, a JSON response, the session).
+    pub fn handle_routed(&self, session: &Arc<Session>, parsed: Parsed, route: Route) {
         match parsed {
-            Parsed::Single(m) => self.handle_message(session, m, session.sink().clone()),
-            Parsed::Rejected(r) => session.send(jsonrpc::error_bytes(r.id.as_ref(), &r.error)),
-            Parsed::Batch(items) => self.handle_batch(session, items),
+            Parsed::Single(m) => self.handle_message(session, m, &route),
+            Parsed::Rejected(r) => route.reply.send(jsonrpc::error_bytes(r.id.as_ref(), &r.error)),
+            Parsed::Batch(items) => self.handle_batch(session, items, route),
         }
     }
 
-    fn handle_batch(&self, session: &Arc<Session>, items: Vec<Result<Message, Rejected>>) {
+    fn handle_batch(&self, session: &Arc<Session>, items: Vec<Result<Message, Rejected>>, route: Route) {
         // Batches exist only in 2025-03-26; `initialize` may not be batched, so the
         // session's revision decides.
         if !session.version().is_some_and(protocol::allows_batches) {
@@ -271,7 +299,7 @@ impl<B: Backend> Server<B> {
                 jsonrpc::INVALID_REQUEST,
                 "Invalid request: batches are not supported by this protocol version",
             );
-            session.send(jsonrpc::error_bytes(None, &e));
+            route.reply.send(jsonrpc::error_bytes(None, &e));
             return;
         }
         // Requests and rejected items each get one reply; notifications and responses none.
@@ -281,25 +309,40 @@ impl<B: Backend> Server<B> {
             .count();
         if expected == 0 {
             for m in items.into_iter().flatten() {
-                self.handle_message(session, m, session.sink().clone());
+                self.handle_message(session, m, &route);
             }
             return;
         }
         let collector: Arc<dyn Sink> = Arc::new(BatchCollector {
-            out: session.sink().clone(),
+            out: route.reply.clone(),
             state: Mutex::new((expected, Vec::new())),
         });
+        let batch_route = Route {
+            reply: collector.clone(),
+            stream: route.stream.clone(),
+            headers: route.headers.clone(),
+        };
         for item in items {
             match item {
-                Ok(m) => self.handle_message(session, m, collector.clone()),
+                Ok(m) => self.handle_message(session, m, &batch_route),
                 Err(r) => collector.send(jsonrpc::error_bytes(r.id.as_ref(), &r.error)),
             }
         }
     }
 
-    fn handle_message(&self, session: &Arc<Session>, message: Message, reply: Arc<dyn Sink>) {
+    fn handle_message(&self, session: &Arc<Session>, message: Message, route: &Route) {
         match message {
-            Message::Request { id, method, params } => self.handle_request(session, id, method, params, reply),
+            Message::Request { id, method, params } => {
+                let ctx = RequestCtx::new(
+                    id,
+                    session.clone(),
+                    params.as_ref(),
+                    route.reply.clone(),
+                    route.stream.clone(),
+                    route.headers.clone(),
+                );
+                self.route(ctx, &method, params);
+            }
             Message::Notification { method, params } => self.handle_notification(session, &method, params),
             Message::Response { id, result } => {
                 session.resolve(&id, Ok(result));
@@ -328,18 +371,6 @@ impl<B: Backend> Server<B> {
             // roots/list_changed, progress for our requests, unknown notifications: nothing to do.
             _ => {}
         }
-    }
-
-    fn handle_request(
-        &self,
-        session: &Arc<Session>,
-        id: RequestId,
-        method: String,
-        params: Option<Value>,
-        reply: Arc<dyn Sink>,
-    ) {
-        let ctx = RequestCtx::new(id, session.clone(), params.as_ref(), reply, session.sink().clone());
-        self.route(ctx, &method, params);
     }
 
     /// Answer or hand over one request whose context the transport built.
