@@ -47,6 +47,37 @@ pub struct Call<H> {
 pub trait Backend: Send + Sync + 'static {
     type Handler: Clone + Send + Sync + 'static;
     fn invoke(&self, call: Call<Self::Handler>);
+
+    /// Serve a plain HTTP request on a user-registered route (not MCP). Backends
+    /// without such routes answer 404.
+    fn http_route(&self, handler: Self::Handler, call: HttpCall) {
+        let _ = handler;
+        (call.respond)(HttpReply {
+            status: 404,
+            headers: vec![],
+            body: b"Not Found".to_vec(),
+        });
+    }
+}
+
+/// A request for a user-registered HTTP route, and how to answer it.
+pub struct HttpCall {
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub client: Option<std::net::SocketAddr>,
+    pub respond: HttpRespond,
+}
+
+/// Answers an `HttpCall`, once.
+pub type HttpRespond = Box<dyn FnOnce(HttpReply) + Send>;
+
+pub struct HttpReply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
 }
 
 /// Turns a resource URI into the spelling the registry keys use (the SDK keys resources

@@ -11,7 +11,7 @@ import asyncio
 import sys
 from typing import Any
 
-_CALL, _CANCEL, _REPLY, _FINISHED, _DELIVER = 0, 1, 2, 3, 4
+_CALL, _CANCEL, _REPLY, _FINISHED, _DELIVER, _HTTP = 0, 1, 2, 3, 4, 5
 
 
 class Runtime:
@@ -48,6 +48,11 @@ class Runtime:
                     print(f"ferromcp: reply callback failed: {exc!r}", file=sys.stderr)
             elif kind == _DELIVER:
                 item[1](item[2])
+            elif kind == _HTTP:
+                _, handler, request, respond = item
+                task = self.loop.create_task(handler(request, respond))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
             elif kind == _FINISHED and not self.done.done():
                 self.done.set_result(None)
 

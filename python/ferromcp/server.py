@@ -633,6 +633,10 @@ class FastMCP:
 
     async def _serve_http(self) -> None:
         from ferromcp import _runtime
+        from ferromcp._routes import route_handler
+
+        for route in self._custom_starlette_routes:
+            self._core.add_route(route.path, route.methods, route_handler(route.endpoint))
 
         async with self._lifespan() as lifespan_context:
             self._lifespan_context = lifespan_context

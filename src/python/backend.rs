@@ -10,7 +10,7 @@
 use super::convert::{py_to_json, value_to_py};
 use super::errors::rpc_error_from_py;
 use super::handle::RequestHandle;
-use crate::dispatch::{Backend, Call, Extra};
+use crate::dispatch::{Backend, Call, Extra, HttpCall};
 use crate::jsonrpc::RpcError;
 use crossbeam_channel::{unbounded, Receiver, Sender};
 use parking_lot::Mutex;
@@ -41,6 +41,8 @@ pub enum LoopItem {
     Finished,
     /// A message for an in-process client: `callback(bytes)`.
     Deliver(Arc<Py<PyAny>>, Vec<u8>),
+    /// A request for a user HTTP route: the route's callable and the request.
+    Http(Handler, HttpCall),
 }
 
 struct LoopQueue {
@@ -164,6 +166,10 @@ impl LoopSender {
 
 impl Backend for PyBackend {
     type Handler = Handler;
+
+    fn http_route(&self, handler: Handler, call: HttpCall) {
+        self.loop_queue.push(LoopItem::Http(handler, call));
+    }
 
     fn invoke(&self, call: Call<Handler>) {
         if call.handler.is_async {

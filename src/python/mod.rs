@@ -13,6 +13,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<server::PyServer>()?;
     m.add_class::<handle::RequestHandle>()?;
     m.add_class::<memory::MemorySession>()?;
+    m.add_class::<server::HttpResponder>()?;
     m.add_function(wrap_pyfunction!(to_json, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -12,7 +12,7 @@ use crate::transport::stdio::{self, StdioServer};
 use parking_lot::Mutex;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 use std::fs::File;
 use std::os::fd::FromRawFd;
 use std::sync::Arc;
@@ -22,6 +22,7 @@ pub struct PyServer {
     core: Arc<Server<PyBackend>>,
     stdio: Mutex<Option<StdioServer>>,
     http: Mutex<Option<HttpServer>>,
+    routes: Mutex<Vec<(String, Vec<String>, Handler)>>,
 }
 
 fn handler(callable: Py<PyAny>, is_async: bool) -> Handler {
@@ -71,6 +72,7 @@ impl PyServer {
             core: Arc::new(Server::new(info, backend)),
             stdio: Mutex::new(None),
             http: Mutex::new(None),
+            routes: Mutex::new(Vec::new()),
         })
     }
 
@@ -200,7 +202,8 @@ impl PyServer {
     /// Everything queued for the loop, as tuples:
     /// `(0, callable, params, extra, handle)` run a handler; `(1, task)` cancel a task;
     /// `(2, callback, ok, value)` a client's answer; `(3,)` the transport finished;
-    /// `(4, callback, data)` a message for an in-process client.
+    /// `(4, callback, data)` a message for an in-process client;
+    /// `(5, handler, request, respond)` a request for a user HTTP route.
     fn _take_batch<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let out = PyList::empty(py);
         let loop_tx = self.core.backend.loop_sender();
@@ -239,6 +242,30 @@ impl PyServer {
                     )?
                 }
                 LoopItem::Finished => PyTuple::new(py, [3i32.into_pyobject(py)?.into_any()])?,
+                LoopItem::Http(h, call) => {
+                    let request = PyDict::new(py);
+                    request.set_item("method", &call.method)?;
+                    request.set_item("path", &call.path)?;
+                    request.set_item("query", &call.query)?;
+                    request.set_item("headers", call.headers.clone())?;
+                    request.set_item("body", PyBytes::new(py, &call.body))?;
+                    request.set_item("client", call.client.map(|a| (a.ip().to_string(), a.port())))?;
+                    let responder = Bound::new(
+                        py,
+                        HttpResponder {
+                            respond: Mutex::new(Some(call.respond)),
+                        },
+                    )?;
+                    PyTuple::new(
+                        py,
+                        [
+                            5i32.into_pyobject(py)?.into_any(),
+                            h.callable.bind(py).clone(),
+                            request.into_any(),
+                            responder.into_any(),
+                        ],
+                    )?
+                }
                 LoopItem::Deliver(cb, bytes) => PyTuple::new(
                     py,
                     [
@@ -300,15 +327,34 @@ impl PyServer {
         }
         let cfg = http_config(config)?;
         let loop_tx = self.core.backend.loop_sender();
+        let routes = self
+            .routes
+            .lock()
+            .iter()
+            .map(|(path, methods, h)| http::CustomRoute {
+                path: path.clone(),
+                methods: methods.clone(),
+                handler: h.clone(),
+            })
+            .collect();
         let served = http::serve(
             self.core.clone(),
             cfg,
+            routes,
             Box::new(move || loop_tx.push(LoopItem::Finished)),
         )
         .map_err(|e| PyRuntimeError::new_err(format!("cannot serve HTTP: {e}")))?;
         let addr = (served.addr.ip().to_string(), served.addr.port());
         *slot = Some(served);
         Ok(addr)
+    }
+
+    /// A plain HTTP route served next to MCP (taken when HTTP starts): `handler(request,
+    /// respond)` runs on the loop; `request` is a dict (method, path, query, headers as a
+    /// list of pairs, body bytes, client) and `respond(status, headers, body)` answers.
+    fn add_route(&self, path: String, methods: Vec<String>, handler_fn: Py<PyAny>) {
+        let methods = methods.into_iter().map(|m| m.to_ascii_uppercase()).collect();
+        self.routes.lock().push((path, methods, handler(handler_fn, true)));
     }
 
     /// Graceful shutdown of the HTTP server: stop accepting, let requests finish, close streams.
@@ -385,4 +431,23 @@ fn http_config(d: &Bound<'_, PyAny>) -> PyResult<HttpConfig> {
         c.security.allowed_origins = v.extract()?;
     }
     Ok(c)
+}
+
+/// Answers one request of a user HTTP route: `respond(status, headers, body)`, once.
+#[pyclass(frozen, module = "ferromcp._core")]
+pub struct HttpResponder {
+    respond: Mutex<Option<crate::dispatch::HttpRespond>>,
+}
+
+#[pymethods]
+impl HttpResponder {
+    fn __call__(&self, status: u16, headers: Vec<(String, String)>, body: Vec<u8>) -> PyResult<()> {
+        let f = self
+            .respond
+            .lock()
+            .take()
+            .ok_or_else(|| PyRuntimeError::new_err("this request was already answered"))?;
+        f(crate::dispatch::HttpReply { status, headers, body });
+        Ok(())
+    }
 }

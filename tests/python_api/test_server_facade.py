@@ -311,15 +311,15 @@ def test_custom_routes_are_stored() -> None:
     )
 
 
-def test_run_rejects_unknown_transport_and_http_is_not_available_yet() -> None:
+def test_run_rejects_unknown_transports_and_offers_no_asgi_app() -> None:
     server = FastMCP()
     with pytest.raises(ValueError, match="Unknown transport: carrier-pigeon"):
         server.run("carrier-pigeon")  # type: ignore[arg-type]
-    for transport in ("sse", "streamable-http", "http"):
-        with pytest.raises(NotImplementedError, match="transport"):
-            server.run(transport)  # type: ignore[arg-type]
-    with pytest.raises(NotImplementedError):
+    # HTTP is served by the engine's own server, not as an ASGI app to mount elsewhere.
+    with pytest.raises(NotImplementedError, match="Rust HTTP server"):
         server.streamable_http_app()
+    with pytest.raises(NotImplementedError, match="Rust HTTP server"):
+        server.sse_app()
     with pytest.raises(RuntimeError):
         server.session_manager  # noqa: B018
 

@@ -14,7 +14,7 @@ pub mod security;
 pub mod sessions;
 mod streamable;
 
-use crate::dispatch::{Backend, Server};
+use crate::dispatch::{Backend, HttpCall, HttpReply, Server};
 use body::{full, ResponseBody};
 use bytes::Bytes;
 use hyper::body::Incoming;
@@ -74,8 +74,17 @@ impl Default for HttpConfig {
     }
 }
 
+/// A user-registered plain HTTP route (`@mcp.custom_route`).
+pub struct CustomRoute<H> {
+    pub path: String,
+    /// Upper-case method names.
+    pub methods: Vec<String>,
+    pub handler: H,
+}
+
 pub(crate) struct State<B: Backend> {
     pub server: Arc<Server<B>>,
+    pub routes: Vec<CustomRoute<B::Handler>>,
     pub config: HttpConfig,
     pub sessions: SessionTable,
     pub legacy: SessionTable,
@@ -115,6 +124,7 @@ impl HttpServer {
 pub fn serve<B: Backend>(
     server: Arc<Server<B>>,
     config: HttpConfig,
+    routes: Vec<CustomRoute<B::Handler>>,
     on_exit: Box<dyn FnOnce() + Send>,
 ) -> std::io::Result<HttpServer> {
     let listener = std::net::TcpListener::bind((config.host.as_str(), config.port))?;
@@ -122,6 +132,7 @@ pub fn serve<B: Backend>(
     let addr = listener.local_addr()?;
     let state = Arc::new(State {
         server,
+        routes,
         config,
         sessions: SessionTable::default(),
         legacy: SessionTable::default(),
@@ -163,7 +174,7 @@ async fn run<B: Backend>(state: Arc<State<B>>, listener: std::net::TcpListener, 
         tokio::select! {
             _ = stop.notified() => break,
             accepted = listener.accept() => {
-                let Ok((tcp, _)) = accepted else { continue };
+                let Ok((tcp, peer)) = accepted else { continue };
                 // Small JSON-RPC messages: Nagle's delay would dominate their latency.
                 let _ = tcp.set_nodelay(true);
                 let st = state.clone();
@@ -172,7 +183,7 @@ async fn run<B: Backend>(state: Arc<State<B>>, listener: std::net::TcpListener, 
                     .keep_alive(true)
                     .serve_connection(TokioIo::new(tcp), service_fn(move |req| {
                         let st = st.clone();
-                        async move { Ok::<_, std::convert::Infallible>(route(st, req).await) }
+                        async move { Ok::<_, std::convert::Infallible>(route(st, req, peer).await) }
                     }));
                 let conn = graceful.watch(conn);
                 tokio::spawn(async move {
@@ -225,8 +236,19 @@ pub(crate) fn rpc_status(code: StatusCode, rpc_code: i64, message: &str) -> Resp
     status(code, crate::jsonrpc::error_bytes(None, &e), "application/json")
 }
 
-async fn route<B: Backend>(state: Arc<State<B>>, req: Request<Incoming>) -> Response<ResponseBody> {
+async fn route<B: Backend>(state: Arc<State<B>>, req: Request<Incoming>, peer: SocketAddr) -> Response<ResponseBody> {
     let path = req.uri().path().to_owned();
+    if let Some(r) = state.routes.iter().find(|r| r.path == path) {
+        let allowed = r.methods.iter().any(|m| m == req.method().as_str())
+            || (req.method() == Method::HEAD && r.methods.iter().any(|m| m == "GET"));
+        if !allowed {
+            let mut resp = status(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed", "text/plain");
+            resp.headers_mut()
+                .insert("allow", r.methods.join(", ").parse().expect("method names are valid"));
+            return resp;
+        }
+        return custom(&state, r.handler.clone(), req, peer).await;
+    }
     if path == "/health" && req.method() == Method::GET {
         return status(StatusCode::OK, r#"{"status":"ok"}"#, "application/json");
     }
@@ -296,4 +318,52 @@ pub(crate) fn request_headers(req: &Request<Incoming>) -> Arc<Vec<(String, Strin
             .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_owned(), v.to_owned())))
             .collect(),
     )
+}
+
+/// Hand a request to a user route's handler and wait for its answer.
+async fn custom<B: Backend>(
+    state: &State<B>,
+    handler: B::Handler,
+    req: Request<Incoming>,
+    peer: SocketAddr,
+) -> Response<ResponseBody> {
+    let method = req.method().as_str().to_owned();
+    let path = req.uri().path().to_owned();
+    let query = req.uri().query().unwrap_or("").to_owned();
+    let headers = request_headers(&req).as_ref().clone();
+    let body = match read_body(req, state.config.max_body).await {
+        Ok(b) => b.to_vec(),
+        Err(r) => return r,
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel::<HttpReply>();
+    let respond = Box::new(move |reply: HttpReply| {
+        let _ = tx.send(reply);
+    });
+    state.server.backend.http_route(
+        handler,
+        HttpCall {
+            method,
+            path,
+            query,
+            headers,
+            body,
+            client: Some(peer),
+            respond,
+        },
+    );
+    let Ok(reply) = rx.await else {
+        return status(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error", "text/plain");
+    };
+    let mut builder =
+        Response::builder().status(StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    for (k, v) in &reply.headers {
+        builder = builder.header(k.as_str(), v.as_str());
+    }
+    builder.body(full(reply.body)).unwrap_or_else(|_| {
+        status(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Internal Server Error: bad response headers",
+            "text/plain",
+        )
+    })
 }
