@@ -5,6 +5,8 @@ connects an official `ClientSession` over memory streams to the Rust engine."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import threading
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -161,3 +163,43 @@ def test_two_sessions_share_one_server() -> None:
         return await asyncio.gather(*(one(n) for n in range(3)))
 
     assert asyncio.run(main()) == [1, 2, 3]
+
+
+REQUEST_SOURCE: contextvars.ContextVar[str] = contextvars.ContextVar("source", default="unset")
+
+
+def test_sync_tools_see_context_vars_set_before_serving() -> None:
+    """Sync tools run on worker threads, yet see ContextVars set at start-up and in the
+    lifespan, as async tools (asyncio tasks) do."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastMCP):
+        REQUEST_SOURCE.set("lifespan")
+        yield {}
+
+    mcp = FastMCP("ctxvars", lifespan=lifespan)
+
+    @mcp.tool()
+    def sync_probe() -> str:
+        REQUEST_SOURCE.set("changed by a call")  # must not leak into the next call
+        return threading.current_thread().name
+
+    @mcp.tool()
+    def sync_read() -> str:
+        return REQUEST_SOURCE.get()
+
+    @mcp.tool()
+    async def async_read() -> str:
+        return REQUEST_SOURCE.get()
+
+    async def main() -> list[str]:
+        async with create_connected_server_and_client_session(mcp._mcp_server) as client:
+            out = []
+            for name in ("sync_probe", "sync_read", "async_read"):
+                r = await client.call_tool(name, {})
+                out.append(r.content[0].text)
+            return out
+
+    thread, sync_value, async_value = asyncio.run(main())
+    assert thread != threading.main_thread().name, "sync tools run on worker threads"
+    assert (sync_value, async_value) == ("lifespan", "lifespan")

@@ -23,8 +23,6 @@ async def run_session(fastmcp: Any, read_stream: Any, write_stream: Any) -> None
 
     loop = asyncio.get_running_loop()
     outgoing: asyncio.Queue[bytes] = asyncio.Queue()
-    runtime = _runtime.acquire(fastmcp._core, loop)
-    session = fastmcp._core.open_session(outgoing.put_nowait)
 
     async def forward() -> None:
         while True:
@@ -34,6 +32,9 @@ async def run_session(fastmcp: Any, read_stream: Any, write_stream: Any) -> None
 
     async with fastmcp._lifespan() as lifespan_context:
         fastmcp._lifespan_context = lifespan_context
+        # Inside the lifespan: handlers see the context it set up.
+        runtime = _runtime.acquire(fastmcp._core, loop)
+        session = fastmcp._core.open_session(outgoing.put_nowait)
         sender = loop.create_task(forward())
         try:
             async for item in read_stream:

@@ -8,6 +8,7 @@ through their request handle; cancelled tasks reply nothing.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import sys
 from typing import Any
 
@@ -23,9 +24,15 @@ class Runtime:
         self.done: asyncio.Future[None] = loop.create_future()
         self._tasks: set[asyncio.Task[None]] = set()
         loop.add_reader(core.wake_fd, self._on_wake)
+        # Sync handlers run on worker threads; give each call a copy of the serving
+        # context, as asyncio gives each task one, so ContextVars set before serving
+        # (at import, in the lifespan) are seen there too.
+        serving = contextvars.copy_context()
+        core.set_sync_runner(lambda handler, *args: serving.copy().run(handler, *args))
 
     def close(self) -> None:
         self.loop.remove_reader(self.core.wake_fd)
+        self.core.set_sync_runner(None)
         for task in list(self._tasks):
             task.cancel()
 

@@ -96,6 +96,10 @@ pub struct PyBackend {
     idle: Arc<AtomicUsize>,
     max_workers: AtomicUsize,
     loop_queue: Arc<LoopQueue>,
+    /// `runner(handler, params, extra, handle)`: runs a sync handler in a copy of the
+    /// serving context, so ContextVars set at start-up or in the lifespan are visible on
+    /// worker threads as they are in async handlers.
+    sync_runner: Arc<parking_lot::RwLock<Option<Py<PyAny>>>>,
 }
 
 impl PyBackend {
@@ -108,11 +112,16 @@ impl PyBackend {
             idle: Arc::new(AtomicUsize::new(0)),
             max_workers: AtomicUsize::new(32),
             loop_queue: Arc::new(LoopQueue::new()?),
+            sync_runner: Arc::new(parking_lot::RwLock::new(None)),
         })
     }
 
     pub fn set_max_workers(&self, n: usize) {
         self.max_workers.store(n.max(1), Ordering::Relaxed);
+    }
+
+    pub fn set_sync_runner(&self, runner: Option<Py<PyAny>>) {
+        *self.sync_runner.write() = runner;
     }
 
     pub fn wake_fd(&self) -> i32 {
@@ -145,9 +154,10 @@ impl PyBackend {
         let rx = self.sync_rx.clone();
         let idle = self.idle.clone();
         let loop_tx = self.loop_sender();
+        let runner = self.sync_runner.clone();
         let spawned = std::thread::Builder::new()
             .name(format!("ferromcp-worker-{n}"))
-            .spawn(move || worker_main(rx, idle, loop_tx));
+            .spawn(move || worker_main(rx, idle, loop_tx, runner));
         if spawned.is_err() {
             self.workers.fetch_sub(1, Ordering::AcqRel);
         }
@@ -182,7 +192,12 @@ impl Backend for PyBackend {
     }
 }
 
-fn worker_main(rx: Receiver<Call<Handler>>, idle: Arc<AtomicUsize>, loop_tx: LoopSender) {
+fn worker_main(
+    rx: Receiver<Call<Handler>>,
+    idle: Arc<AtomicUsize>,
+    loop_tx: LoopSender,
+    runner: Arc<parking_lot::RwLock<Option<Py<PyAny>>>>,
+) {
     Python::attach(|py| loop {
         idle.fetch_add(1, Ordering::AcqRel);
         let next = py.detach(|| rx.recv());
@@ -193,7 +208,15 @@ fn worker_main(rx: Receiver<Call<Handler>>, idle: Arc<AtomicUsize>, loop_tx: Loo
         }
         run_guarded(py, &call, |py| {
             let args = call_args(py, &call, &loop_tx)?;
-            let result = call.handler.callable.bind(py).call1(args)?;
+            let handler = call.handler.callable.bind(py);
+            let result = match runner.read().as_ref() {
+                Some(run) => {
+                    let mut full = vec![handler.clone()];
+                    full.extend(args.iter());
+                    run.bind(py).call1(PyTuple::new(py, full)?)?
+                }
+                None => handler.call1(args)?,
+            };
             respond_with(&call, &result);
             Ok(())
         });

@@ -189,6 +189,12 @@ impl PyServer {
         self.core.set_page_size(n);
     }
 
+    /// `runner(handler, params, extra, handle)` wraps every sync handler call (None: call
+    /// handlers directly).
+    fn set_sync_runner(&self, runner: Option<Py<PyAny>>) {
+        self.core.backend.set_sync_runner(runner);
+    }
+
     fn set_max_workers(&self, n: usize) {
         self.core.backend.set_max_workers(n);
     }
