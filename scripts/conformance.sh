@@ -46,27 +46,30 @@ esac
 
 # --- the interpreter that serves the fixtures ----------------------------------------------
 
+# default_python: set $python to the flavour's cached venv, creating it if missing. (Not
+# called through $(...): errexit must stop the script when a build step fails.)
 default_python() {
+  local venv
   if [ "$flavour" = sdk ]; then
-    local venv="$CACHE/venv-sdk1"
+    venv="$CACHE/venv-sdk1"
     if ! "$venv/bin/python" -c 'import mcp.server.fastmcp' >/dev/null 2>&1; then
-      echo "== creating $venv ($SDK_V1_PIN)" >&2
+      echo "== creating $venv ($SDK_V1_PIN)"
       python3 -m venv "$venv"
-      "$venv/bin/python" -m pip install -q "$SDK_V1_PIN" >&2
+      "$venv/bin/python" -m pip install -q "$SDK_V1_PIN"
     fi
-    echo "$venv/bin/python"
   else
-    local venv="$CACHE/venv-3.11"
+    venv="$CACHE/venv-3.11"
     if ! "$venv/bin/python" -c 'import ferromcp, mcp' >/dev/null 2>&1; then
-      echo "== building ferromcp into $venv" >&2
-      local py
+      echo "== building ferromcp into $venv"
+      local py wheel
       py="$(find_python 3.11)" || { echo "python3.11 not found" >&2; exit 1; }
-      make_venv "$py" "$venv" "$(build_wheel)" >&2
+      wheel="$(build_wheel)"
+      make_venv "$py" "$venv" "$wheel"
     fi
-    echo "$venv/bin/python"
   fi
+  python="$venv/bin/python"
 }
-[ -n "$python" ] || python="$(default_python)"
+[ -n "$python" ] || default_python
 "$python" -c 'import mcp.types' || { echo "$python cannot import mcp (the fixtures use mcp.types)" >&2; exit 1; }
 
 ensure_tool conformance
@@ -154,6 +157,7 @@ for version in "${spec_versions[@]}"; do
   if [ -n "$scenario" ]; then
     sed 's/\x1b\[[0-9;]*m//g' "$out/output.log" | grep -E '^[0-9T:.-]+Z \[' | sed "s/^/  [$flavour $version] /" || true
     sed 's/\x1b\[[0-9;]*m//g' "$out/output.log" | grep -E '^SKIPPED:' | sed "s/^/  [$flavour $version] /" || true
+    if [ -n "$totals" ]; then echo "  [$flavour $version] $totals"; fi
   fi
 
   if [ "$rc" -ne 0 ] || { [ -z "$totals" ] && ! grep -q '^SKIPPED:' "$out/output.log"; }; then
