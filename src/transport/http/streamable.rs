@@ -172,6 +172,17 @@ async fn post<B: Backend>(state: Arc<State<B>>, req: Request<Incoming>) -> Respo
         }
     };
     session.touch();
+    if matches!(parsed, Parsed::Batch(_)) && !session.core.version().is_some_and(protocol::allows_batches) {
+        // A body the server cannot accept is an HTTP error, not a 200 stream carrying one.
+        if cfg.stateless {
+            session.close();
+        }
+        return rpc_status(
+            StatusCode::BAD_REQUEST,
+            INVALID_REQUEST,
+            "Invalid request: batches are not supported by this protocol version",
+        );
+    }
     let shown = (!cfg.stateless).then_some(&*session);
     if !expects_reply(&parsed) {
         let sink = session.core.sink().clone();
