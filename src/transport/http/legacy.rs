@@ -4,7 +4,7 @@
 use super::body::SseBody;
 use super::events::frame;
 use super::sessions::{new_session_id, HttpSession};
-use super::{read_body, request_headers, rpc_status, status, ResponseBody, State};
+use super::{read_body, refuse, request_headers, rpc_status, status, ResponseBody, State};
 use crate::dispatch::{Backend, Route};
 use crate::jsonrpc::{self, Parsed};
 use bytes::Bytes;
@@ -14,7 +14,13 @@ use std::sync::Arc;
 
 pub(super) async fn open<B: Backend>(state: Arc<State<B>>, req: Request<Incoming>) -> Response<ResponseBody> {
     if req.method() != Method::GET {
-        return status(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed", "text/plain");
+        let limit = state.config.max_body;
+        return refuse(
+            req,
+            limit,
+            status(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed", "text/plain"),
+        )
+        .await;
     }
     let id = new_session_id();
     let server = state.server.clone();
@@ -48,8 +54,14 @@ pub(super) async fn open<B: Backend>(state: Arc<State<B>>, req: Request<Incoming
 }
 
 pub(super) async fn post<B: Backend>(state: Arc<State<B>>, req: Request<Incoming>) -> Response<ResponseBody> {
+    let limit = state.config.max_body;
     if req.method() != Method::POST {
-        return status(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed", "text/plain");
+        return refuse(
+            req,
+            limit,
+            status(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed", "text/plain"),
+        )
+        .await;
     }
     let query = req.uri().query().unwrap_or("");
     let id = query
@@ -57,10 +69,20 @@ pub(super) async fn post<B: Backend>(state: Arc<State<B>>, req: Request<Incoming
         .find_map(|kv| kv.strip_prefix("session_id="))
         .map(str::to_owned);
     let Some(id) = id else {
-        return status(StatusCode::BAD_REQUEST, "session_id is required", "text/plain");
+        return refuse(
+            req,
+            limit,
+            status(StatusCode::BAD_REQUEST, "session_id is required", "text/plain"),
+        )
+        .await;
     };
     let Some(session) = state.legacy.get(&id) else {
-        return status(StatusCode::NOT_FOUND, "Could not find session", "text/plain");
+        return refuse(
+            req,
+            limit,
+            status(StatusCode::NOT_FOUND, "Could not find session", "text/plain"),
+        )
+        .await;
     };
     let headers = request_headers(&req);
     let body = match read_body(req, state.config.max_body).await {

@@ -245,7 +245,7 @@ async fn route<B: Backend>(state: Arc<State<B>>, req: Request<Incoming>, peer: S
             let mut resp = status(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed", "text/plain");
             resp.headers_mut()
                 .insert("allow", r.methods.join(", ").parse().expect("method names are valid"));
-            return resp;
+            return refuse(req, state.config.max_body, resp).await;
         }
         return custom(&state, r.handler.clone(), req, peer).await;
     }
@@ -253,19 +253,22 @@ async fn route<B: Backend>(state: Arc<State<B>>, req: Request<Incoming>, peer: S
         return status(StatusCode::OK, r#"{"status":"ok"}"#, "application/json");
     }
     let sec = &state.config.security;
+    let limit = state.config.max_body;
     if !sec.host_ok(header(&req, "host")) {
-        return rpc_status(
+        let r = rpc_status(
             StatusCode::MISDIRECTED_REQUEST,
             crate::jsonrpc::INVALID_REQUEST,
             "Invalid Host header",
         );
+        return refuse(req, limit, r).await;
     }
     if !sec.origin_ok(header(&req, "origin")) {
-        return rpc_status(
+        let r = rpc_status(
             StatusCode::FORBIDDEN,
             crate::jsonrpc::INVALID_REQUEST,
             "Invalid Origin header",
         );
+        return refuse(req, limit, r).await;
     }
     let cfg = &state.config;
     if path == cfg.streamable_path || path.strip_suffix('/') == Some(cfg.streamable_path.as_str()) {
@@ -277,37 +280,80 @@ async fn route<B: Backend>(state: Arc<State<B>>, req: Request<Incoming>, peer: S
     if path == cfg.message_path || path == cfg.message_path.trim_end_matches('/') {
         return legacy::post(state, req).await;
     }
-    status(StatusCode::NOT_FOUND, "Not Found", "text/plain")
+    refuse(req, limit, status(StatusCode::NOT_FOUND, "Not Found", "text/plain")).await
+}
+
+/// Answer a request whose body was not read with `response`. hyper closes a connection
+/// whose request body was left unread, silently, so a client reusing it for its next
+/// request would see the connection drop. The body is read and dropped first (up to
+/// `limit` bytes, while it keeps arriving); one too large or too slow for that ends the
+/// connection instead, and the response says so (`Connection: close`).
+pub(crate) async fn refuse(
+    req: Request<Incoming>,
+    limit: usize,
+    mut response: Response<ResponseBody>,
+) -> Response<ResponseBody> {
+    use http_body_util::BodyExt;
+    use hyper::body::Body;
+    if req.body().is_end_stream() {
+        return response;
+    }
+    let drained = announced_length(&req).is_none_or(|len| len <= limit)
+        && tokio::time::timeout(
+            Duration::from_secs(2),
+            http_body_util::Limited::new(req.into_body(), limit).collect(),
+        )
+        .await
+        .is_ok_and(|read| read.is_ok());
+    if !drained {
+        closing(&mut response);
+    }
+    response
+}
+
+/// Mark `response` as the last on its connection.
+fn closing(response: &mut Response<ResponseBody>) {
+    response.headers_mut().insert(
+        hyper::header::CONNECTION,
+        hyper::header::HeaderValue::from_static("close"),
+    );
+}
+
+fn announced_length(req: &Request<Incoming>) -> Option<usize> {
+    req.headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
 }
 
 /// Read a request body up to the configured limit.
 pub(crate) async fn read_body(req: Request<Incoming>, limit: usize) -> Result<Bytes, Response<ResponseBody>> {
     use http_body_util::BodyExt;
+    // The rest of a refused body stays unread: the connection ends with the answer.
     let too_large = || {
-        rpc_status(
+        let mut r = rpc_status(
             StatusCode::PAYLOAD_TOO_LARGE,
             crate::jsonrpc::INVALID_REQUEST,
             &format!("Payload Too Large: the body limit is {limit} bytes"),
-        )
+        );
+        closing(&mut r);
+        r
     };
-    if let Some(len) = req
-        .headers()
-        .get("content-length")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
-    {
-        if len > limit {
-            return Err(too_large());
-        }
+    if announced_length(&req).is_some_and(|len| len > limit) {
+        return Err(too_large());
     }
     match http_body_util::Limited::new(req.into_body(), limit).collect().await {
         Ok(c) => Ok(c.to_bytes()),
         Err(e) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => Err(too_large()),
-        Err(_) => Err(rpc_status(
-            StatusCode::BAD_REQUEST,
-            crate::jsonrpc::INVALID_REQUEST,
-            "Bad Request: the body could not be read",
-        )),
+        Err(_) => {
+            let mut r = rpc_status(
+                StatusCode::BAD_REQUEST,
+                crate::jsonrpc::INVALID_REQUEST,
+                "Bad Request: the body could not be read",
+            );
+            closing(&mut r);
+            Err(r)
+        }
     }
 }
 

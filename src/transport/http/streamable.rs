@@ -4,7 +4,7 @@
 use super::body::SseBody;
 use super::events::{frame, parse_event_id, Stream};
 use super::sessions::{new_session_id, HttpSession};
-use super::{header, read_body, request_headers, rpc_status, status, ResponseBody, State};
+use super::{header, read_body, refuse, request_headers, rpc_status, status, ResponseBody, State};
 use crate::dispatch::{Backend, Route};
 use crate::jsonrpc::{self, Message, Parsed, INVALID_REQUEST};
 use crate::protocol;
@@ -27,7 +27,7 @@ pub(super) async fn handle<B: Backend>(state: Arc<State<B>>, req: Request<Incomi
             let mut r = status(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed", "text/plain");
             r.headers_mut()
                 .insert("allow", "GET, POST, DELETE".parse().expect("valid header"));
-            r
+            refuse(req, state.config.max_body, r).await
         }
     }
 }
@@ -99,11 +99,12 @@ async fn post<B: Backend>(state: Arc<State<B>>, req: Request<Incoming>) -> Respo
     let json_ok = accepts(&req, "application/json");
     let sse_ok = accepts(&req, "text/event-stream");
     if !(json_ok && (sse_ok || cfg.json_response)) {
-        return rpc_status(
+        let r = rpc_status(
             StatusCode::NOT_ACCEPTABLE,
             INVALID_REQUEST,
             "Not Acceptable: Client must accept both application/json and text/event-stream",
         );
+        return refuse(req, cfg.max_body, r).await;
     }
     let ct = header(&req, "content-type").unwrap_or("");
     if !ct
@@ -113,14 +114,15 @@ async fn post<B: Backend>(state: Arc<State<B>>, req: Request<Incoming>) -> Respo
         .trim()
         .eq_ignore_ascii_case("application/json")
     {
-        return rpc_status(
+        let r = rpc_status(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             INVALID_REQUEST,
             "Unsupported Media Type: Content-Type must be application/json",
         );
+        return refuse(req, cfg.max_body, r).await;
     }
     if let Err(r) = check_version(&req) {
-        return r;
+        return refuse(req, cfg.max_body, r).await;
     }
     let headers = request_headers(&req);
     let known = if cfg.stateless {
