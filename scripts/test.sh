@@ -9,6 +9,9 @@ cargo fmt --check
 cargo clippy --all-targets --features python -- -D warnings
 cargo test
 
+echo "== Node 22, the MCP conformance suite and the Inspector (pinned, cached under .ci/cache)"
+bash "$ROOT/scripts/node_tools.sh" install
+
 wheel="$(build_wheel)"
 for v in 3.11 3.13; do
   py="$(find_python "$v")" || { echo "python$v not found (needed by the suite)" >&2; exit 1; }
