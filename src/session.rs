@@ -20,6 +20,12 @@ pub trait Sink: Send + Sync {
     /// A request ended without a reply (it was cancelled). Collectors that wait for a
     /// fixed number of replies (batches, HTTP request streams) count it as done.
     fn skip(&self) {}
+    /// Close the client's connection but keep the stream resumable (SEP-1699 polling):
+    /// later messages are logged and replayed when the client reconnects with
+    /// `Last-Event-ID`. False where the transport has no such streams.
+    fn disconnect(&self) -> bool {
+        false
+    }
 }
 
 /// Called once with the client's answer to a server->client request.
@@ -341,6 +347,16 @@ impl RequestCtx {
         if !self.session.is_closed() {
             self.stream.send(jsonrpc::notification_bytes(method, params));
         }
+    }
+
+    /// End the client's connection to this request's stream, keeping it resumable.
+    pub fn close_stream(&self) -> bool {
+        self.stream.disconnect()
+    }
+
+    /// End the client's connection to the session's standalone stream, keeping it resumable.
+    pub fn close_standalone_stream(&self) -> bool {
+        self.session.sink().disconnect()
     }
 
     /// `notifications/message`, when the session's level lets it through.

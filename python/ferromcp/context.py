@@ -99,10 +99,25 @@ class RequestContext:
             session=ServerSession(handle, server._core if server is not None else None),
             lifespan_context=server._lifespan_context if server is not None else {},
             request=HttpRequest(headers) if headers is not None else None,
+            close_sse_stream=_stream_closer(handle, "close_stream"),
+            close_standalone_sse_stream=_stream_closer(handle, "close_standalone_stream"),
         )
 
     def __repr__(self) -> str:
         return f"RequestContext(request_id={self.request_id!r}, meta={self.meta!r})"
+
+
+def _stream_closer(handle: Any, method: str) -> Any:
+    """`close_sse_stream` callbacks exist where streams can be resumed: HTTP, 2025-11-25+."""
+    if getattr(handle, "headers", None) is None or not hasattr(handle, method):
+        return None
+    if (getattr(handle, "protocol_version", None) or "") < "2025-11-25":
+        return None
+
+    async def close() -> None:
+        getattr(handle, method)()
+
+    return close
 
 
 # --- Context -------------------------------------------------------------------------------

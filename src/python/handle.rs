@@ -118,6 +118,17 @@ impl RequestHandle {
         Ok(())
     }
 
+    /// Close the client's connection to this request's SSE stream so it reconnects
+    /// (with `Last-Event-ID`) and polls; False where the stream cannot be resumed.
+    fn close_stream(&self) -> bool {
+        self.ctx.close_stream()
+    }
+
+    /// The same for the session's standalone GET stream.
+    fn close_standalone_stream(&self) -> bool {
+        self.ctx.close_standalone_stream()
+    }
+
     /// Reply with a handler's result (used by the asyncio runtime).
     fn respond(&self, result: &Bound<'_, PyAny>) {
         match py_to_json(result) {

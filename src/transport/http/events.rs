@@ -150,6 +150,21 @@ impl Stream {
         }
     }
 
+    /// Whether clients can resume this stream (it was primed with an event id).
+    pub fn is_resumable(&self) -> bool {
+        self.resumable
+    }
+
+    /// End the current connection; the stream lives on for a resumption. Only for
+    /// resumable streams (the client was told an id to resume from).
+    pub fn disconnect(&self) -> bool {
+        if !self.resumable || self.is_finished() {
+            return false;
+        }
+        self.conn.lock().take();
+        true
+    }
+
     /// No more messages: the attached response body ends.
     pub fn finish(&self) {
         self.finished.store(true, Ordering::Release);

@@ -29,6 +29,9 @@ impl Sink for GetStreamSink {
     fn send(&self, message: Vec<u8>) {
         self.0.send(&message);
     }
+    fn disconnect(&self) -> bool {
+        self.0.disconnect()
+    }
 }
 
 impl HttpSession {

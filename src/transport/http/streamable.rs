@@ -359,6 +359,9 @@ impl Sink for StreamSink {
     fn send(&self, message: Vec<u8>) {
         self.0.send(&message);
     }
+    fn disconnect(&self) -> bool {
+        self.0.disconnect()
+    }
 }
 
 /// A POST's reply: sent on its stream, which then ends.
@@ -388,5 +391,8 @@ impl Sink for StreamReply {
     }
     fn skip(&self) {
         self.done();
+    }
+    fn disconnect(&self) -> bool {
+        self.stream.disconnect()
     }
 }
