@@ -209,7 +209,11 @@ fn worker_main(
         run_guarded(py, &call, |py| {
             let args = call_args(py, &call, &loop_tx)?;
             let handler = call.handler.callable.bind(py);
-            let result = match runner.read().as_ref() {
+            // Take the runner out of the lock before calling it: the call may run for
+            // long with the GIL released, and a writer (set_sync_runner, on the loop's
+            // thread, holding the GIL) must not wait for it.
+            let run = runner.read().as_ref().map(|r| r.clone_ref(py));
+            let result = match run {
                 Some(run) => {
                     let mut full = vec![handler.clone()];
                     full.extend(args.iter());
