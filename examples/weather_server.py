@@ -1,12 +1,14 @@
 """An example MCP server: tools, a resource template, a prompt and Context use.
 
 Run it over stdio from any MCP client (Claude Desktop, Cursor, VS Code, the official
-Python client), e.g. `python examples/weather_server.py`.
+Python client), e.g. `python examples/weather_server.py`, or over HTTP with
+`python examples/weather_server.py streamable-http` (port from FASTMCP_PORT, default 8000).
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 from typing import Literal
 
 from ferromcp import Context, FastMCP
@@ -64,4 +66,4 @@ def plan_trip(city: str, days: int = 3) -> str:
 
 
 if __name__ == "__main__":
-    mcp.run()
+    mcp.run(transport=sys.argv[1] if len(sys.argv) > 1 else "stdio")

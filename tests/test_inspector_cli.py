@@ -1,7 +1,9 @@
-"""The MCP Inspector's CLI (an independent, TypeScript client) drives ferromcp over stdio.
+"""The MCP Inspector's CLI (an independent, TypeScript client) drives ferromcp over stdio
+and over Streamable HTTP.
 
 `inspector --cli <command> --method ...` starts examples/weather_server.py with this
-interpreter, initializes, makes one request and prints the result as JSON. Node 22 and
+interpreter (or `--cli http://.../mcp` talks to it serving HTTP), initializes, makes one
+request and prints the result as JSON. Node 22 and
 the pinned Inspector come from scripts/node_tools.sh (installed under .ci/cache/ on first
 use, then reused offline).
 """
@@ -10,8 +12,11 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -24,25 +29,40 @@ SERVER = ROOT / "examples" / "weather_server.py"
 pytestmark = pytest.mark.timeout(300)
 
 
-@pytest.fixture(scope="module")
-def inspector(tmp_path_factory: pytest.TempPathFactory):
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module", params=["stdio", "streamable-http"])
+def inspector(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """inspector("--method", "tools/list") -> CompletedProcess, against the weather server."""
     subprocess.run(["bash", str(NODE_TOOLS), "install", "inspector"], check=True, timeout=280)
     work = tmp_path_factory.mktemp("inspector")
     env_extra = {"MCP_CATALOG_PATH": str(work / "catalog.json")}  # never the user's own
+    served = None
+    if request.param == "stdio":
+        target = [sys.executable, str(SERVER)]
+    else:
+        port = free_port()
+        served = subprocess.Popen(
+            [sys.executable, str(SERVER), "streamable-http"],
+            env={**os.environ, "FASTMCP_PORT": str(port)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+        target = [f"http://127.0.0.1:{port}/mcp"]
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [
-                "bash",
-                str(NODE_TOOLS),
-                "run",
-                "inspector",
-                "--cli",
-                sys.executable,
-                str(SERVER),
-                *args,
-            ],
+            ["bash", str(NODE_TOOLS), "run", "inspector", "--cli", *target, *args],
             cwd=work,
             env={**os.environ, **env_extra},
             capture_output=True,
@@ -50,7 +70,10 @@ def inspector(tmp_path_factory: pytest.TempPathFactory):
             timeout=60,
         )
 
-    return run
+    yield run
+    if served is not None:
+        served.terminate()
+        assert served.wait(timeout=15) == 0, "the HTTP server shuts down cleanly on SIGTERM"
 
 
 def result_of(proc: subprocess.CompletedProcess[str]) -> Any:
