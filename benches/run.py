@@ -64,6 +64,7 @@ SERVERS = {
     "rmcp": ("rmcp (Rust, ceiling)", None, None),
 }
 ANCHORS = ["sdk1", "sdk2", "fastmcp", "rmcp"]
+SHORT = {"sdk1": "SDK v1", "sdk2": "SDK v2", "fastmcp": "fastmcp", "rmcp": "rmcp"}
 HTTP_MODES = ["sse", "json", "stateless"]
 CONNS = [16, 64]
 SECTIONS = ["spawn", "stdio", "http", "memory", "async"]
@@ -662,7 +663,11 @@ def markdown(result: dict) -> str:
         if not keys:
             continue
         lines += ["", f"## {SECTION_TITLES[section]}", ""]
-        head = ["figure", *[SERVERS[s][0] for s in servers], *[f"ferromcp / {a}" for a in anchors]]
+        head = [
+            "figure",
+            *[SERVERS[s][0] for s in servers],
+            *[f"ferromcp / {SHORT[a]}" for a in anchors],
+        ]
         lines.append("| " + " | ".join(head) + " |")
         lines.append("|" + "---|" * len(head))
         for k in keys:
