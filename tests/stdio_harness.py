@@ -9,6 +9,8 @@ the client parsed out of each line, before any typed model sees them), so tests 
 on exactly what went over the pipe. `Connection.request()` sends raw JSON-RPC requests with
 string ids through the same transport; their answers bypass `ClientSession`, which keeps
 handling server->client requests (sampling, elicitation, roots) with recording callbacks.
+`client_session()` is that recording session over any official client transport's streams
+(http_harness.py uses it over Streamable HTTP and legacy SSE).
 
 `RawServer` is a plain `subprocess.Popen` line client for byte-level protocol tests.
 """
@@ -142,6 +144,8 @@ class Connection:
     roots: list[types.Root] = field(default_factory=lambda: list(DEFAULT_ROOTS))
     closed: bool = False
     """True once the server's stdout ended."""
+    get_session_id: Callable[[], str | None] | None = None
+    """Streamable HTTP: the Mcp-Session-Id the client holds."""
     _pending: dict[str, Any] = field(default_factory=dict)
     _ids: Any = field(default_factory=lambda: itertools.count(1))
 
@@ -224,102 +228,123 @@ class Connection:
 @asynccontextmanager
 async def connect(script: Path, *, initialize: bool = True) -> AsyncIterator[Connection]:
     """Start `script` with the official stdio client; yields an (initialized) Connection."""
+    async with surfacing_failures(_connect_stdio(script, initialize)) as conn:
+        yield conn
+
+
+@asynccontextmanager
+async def _connect_stdio(script: Path, initialize: bool) -> AsyncIterator[Connection]:
     params = StdioServerParameters(
-        command=sys.executable, args=[str(script)], cwd=str(script.parent), env=_child_env()
+        command=sys.executable, args=[str(script)], cwd=str(script.parent), env=child_env()
     )
-    failure: list[BaseException] = []
     with tempfile.TemporaryFile("w+") as errlog:
         async with stdio_client(params, errlog=errlog) as (server_read, write):
-            forward_send, forward_recv = anyio.create_memory_object_stream[
-                SessionMessage | Exception
-            ](256)
-            conn_box: list[Connection] = []
+            async with client_session(server_read, write, errlog, initialize=initialize) as conn:
+                yield conn
 
-            async def pump() -> None:
-                # Record everything; answers to our raw (string-id) requests stop here.
-                async with forward_send:
-                    async for item in server_read:
-                        conn = conn_box[0]
-                        if isinstance(item, Exception):
-                            conn.client_errors.append(item)
-                            await forward_send.send(item)
-                            continue
-                        wire = wire_dict(item.message)
-                        conn.messages.append(wire)
-                        conn.arrival.append(time.monotonic())
-                        rid = wire.get("id")
-                        if "method" not in wire and isinstance(rid, str) and rid in conn._pending:
-                            conn._pending[rid].set()
-                            continue
-                        await forward_send.send(item)
-                # The server closed stdout: nothing more will answer.
-                conn = conn_box[0]
-                conn.closed = True
-                for event in conn._pending.values():
-                    event.set()
 
-            async def on_sampling(
-                ctx: RequestContext, p: types.CreateMessageRequestParams
-            ) -> types.CreateMessageResult | types.ErrorData:
-                conn_box[0].sampling_requests.append(p)
-                texts = [m.content.text for m in p.messages if m.content.type == "text"]
-                if any("[reject]" in t for t in texts):
-                    return types.ErrorData(code=-1, message="User rejected sampling")
-                return types.CreateMessageResult(
-                    role="assistant",
-                    content=types.TextContent(type="text", text=f"short version of {texts!r}"),
-                    model="test-model",
-                    stopReason="endTurn",
-                )
-
-            async def on_elicitation(
-                ctx: RequestContext, p: types.ElicitRequestParams
-            ) -> types.ElicitResult | types.ErrorData:
-                conn_box[0].elicitation_requests.append(p)
-                return conn_box[0].elicitation_reply(p)
-
-            async def on_roots(ctx: RequestContext) -> types.ListRootsResult:
-                conn_box[0].roots_requests += 1
-                return types.ListRootsResult(roots=conn_box[0].roots)
-
-            async def on_log(p: types.LoggingMessageNotificationParams) -> None:
-                conn_box[0].logs.append(p)
-
-            async def on_message(message: Any) -> None:
-                if isinstance(message, Exception):
-                    conn_box[0].client_errors.append(message)
-
-            async with anyio.create_task_group() as tg:
-                session = ClientSession(
-                    forward_recv,
-                    write,
-                    sampling_callback=on_sampling,
-                    elicitation_callback=on_elicitation,
-                    list_roots_callback=on_roots,
-                    logging_callback=on_log,
-                    message_handler=on_message,
-                )
-                conn = Connection(session=session, write=write, stderr_file=errlog)
-                conn_box.append(conn)
-                tg.start_soon(pump)
-                async with session:
-                    if initialize:
-                        with anyio.fail_after(20):
-                            await session.initialize()
-                    try:
-                        yield conn
-                    except BaseException as exc:
-                        if isinstance(exc, anyio.get_cancelled_exc_class() | KeyboardInterrupt):
-                            raise
-                        # Re-raised outside the task groups so pytest shows the test's own
-                        # failure instead of nested ExceptionGroups.
-                        failure.append(exc)
-                tg.cancel_scope.cancel()
+@asynccontextmanager
+async def surfacing_failures(opened: Any) -> AsyncIterator[Connection]:
+    """Enter `opened` (a connection's context manager) and re-raise the test's own failure
+    outside its task groups, so pytest shows it instead of nested ExceptionGroups."""
+    failure: list[BaseException] = []
+    async with opened as conn:
+        try:
+            yield conn
+        except BaseException as exc:
+            if isinstance(exc, anyio.get_cancelled_exc_class() | KeyboardInterrupt | GeneratorExit):
+                raise
+            failure.append(exc)
     if failure:
         raise failure[0]
 
 
-def _child_env() -> dict[str, str]:
+@asynccontextmanager
+async def client_session(
+    server_read: Any, write: Any, log_file: Any, *, initialize: bool = True
+) -> AsyncIterator[Connection]:
+    """A recording `ClientSession` over any official client transport's stream pair
+    (stdio here; Streamable HTTP and legacy SSE in http_harness.py). `log_file` is what
+    `Connection.stderr()` reads: the server's output."""
+    forward_send, forward_recv = anyio.create_memory_object_stream[SessionMessage | Exception](256)
+    conn_box: list[Connection] = []
+
+    async def pump() -> None:
+        # Record everything; answers to our raw (string-id) requests stop here.
+        async with forward_send:
+            async for item in server_read:
+                conn = conn_box[0]
+                if isinstance(item, Exception):
+                    conn.client_errors.append(item)
+                    await forward_send.send(item)
+                    continue
+                wire = wire_dict(item.message)
+                conn.messages.append(wire)
+                conn.arrival.append(time.monotonic())
+                rid = wire.get("id")
+                if "method" not in wire and isinstance(rid, str) and rid in conn._pending:
+                    conn._pending[rid].set()
+                    continue
+                await forward_send.send(item)
+        # The server closed its output: nothing more will answer.
+        conn = conn_box[0]
+        conn.closed = True
+        for event in conn._pending.values():
+            event.set()
+
+    async def on_sampling(
+        ctx: RequestContext, p: types.CreateMessageRequestParams
+    ) -> types.CreateMessageResult | types.ErrorData:
+        conn_box[0].sampling_requests.append(p)
+        texts = [m.content.text for m in p.messages if m.content.type == "text"]
+        if any("[reject]" in t for t in texts):
+            return types.ErrorData(code=-1, message="User rejected sampling")
+        return types.CreateMessageResult(
+            role="assistant",
+            content=types.TextContent(type="text", text=f"short version of {texts!r}"),
+            model="test-model",
+            stopReason="endTurn",
+        )
+
+    async def on_elicitation(
+        ctx: RequestContext, p: types.ElicitRequestParams
+    ) -> types.ElicitResult | types.ErrorData:
+        conn_box[0].elicitation_requests.append(p)
+        return conn_box[0].elicitation_reply(p)
+
+    async def on_roots(ctx: RequestContext) -> types.ListRootsResult:
+        conn_box[0].roots_requests += 1
+        return types.ListRootsResult(roots=conn_box[0].roots)
+
+    async def on_log(p: types.LoggingMessageNotificationParams) -> None:
+        conn_box[0].logs.append(p)
+
+    async def on_message(message: Any) -> None:
+        if isinstance(message, Exception):
+            conn_box[0].client_errors.append(message)
+
+    async with anyio.create_task_group() as tg:
+        session = ClientSession(
+            forward_recv,
+            write,
+            sampling_callback=on_sampling,
+            elicitation_callback=on_elicitation,
+            list_roots_callback=on_roots,
+            logging_callback=on_log,
+            message_handler=on_message,
+        )
+        conn = Connection(session=session, write=write, stderr_file=log_file)
+        conn_box.append(conn)
+        tg.start_soon(pump)
+        async with session:
+            if initialize:
+                with anyio.fail_after(20):
+                    await session.initialize()
+            yield conn
+        tg.cancel_scope.cancel()
+
+
+def child_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k in ("HOME", "PATH", "LANG", "TMPDIR")}
     env["PYTHONUNBUFFERED"] = "1"
     return env
@@ -338,7 +363,7 @@ class RawServer:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             cwd=str(script.parent),
-            env=_child_env(),
+            env=child_env(),
         )
         self.lines: queue.Queue[bytes | None] = queue.Queue()
         self.stderr_chunks: list[bytes] = []

@@ -1,5 +1,6 @@
 """Differential tests: each server file runs under the official SDK v1 and under ferromcp
-(only the import lines rewritten); the wire output must match field by field.
+(only the import lines rewritten); the wire output must match field by field. Every
+comparison runs over stdio, Streamable HTTP and legacy SSE (the official clients of each).
 
 Every step of a script below is sent as the same raw JSON-RPC request, in the same order,
 to both processes (so request ids, and anything derived from them, line up). A step's
@@ -23,6 +24,11 @@ Allowed differences are listed where they are asserted; every other field must b
 - notifications/resources/updated: v1 has no subscriptions and sends it to everyone; only
   the tool result is compared here (tests/test_stdio_interop.py checks delivery to
   subscribers).
+- Over HTTP, v1 sends what `ctx.session` sends outside a request's context (resource
+  updates, `send_tool_list_changed()`), and ferromcp its own registry-change
+  announcements, on the standalone GET stream, which may overtake or trail the POST's
+  reply: for those steps the messages of a short while after the reply count as the
+  step's too.
 - `chatty` (print() inside a tool) is not compared: under v1 the printed line corrupts
   stdout, which is the bug ferromcp fixes (covered by the interop suite).
 """
@@ -37,6 +43,7 @@ from typing import Any
 
 import anyio
 import pytest
+from http_harness import HttpServer, connect_http
 from stdio_harness import Connection, connect
 
 pytestmark = pytest.mark.timeout(180)
@@ -152,6 +159,8 @@ CONTEXT_STEPS: list[Step] = [
     call("connect_account: URL elicitation", "connect_account", {"service": "github"}),
     call("client_roots: roots/list", "client_roots", {}),
     call("whoami: request id", "whoami", {}),
+    call("request_header: sent by the client", "request_header", {"name": "X-Differential"}),
+    call("request_header: not sent", "request_header", {"name": "x-absent"}),
     call("user_role: lifespan context", "user_role", {"user": "alice"}),
     call("user_role: unknown user", "user_role", {"user": "zed"}),
     call("quick_ping", "quick_ping", {}),
@@ -357,18 +366,49 @@ class Transcript:
     stderr: str = ""
 
 
-async def run_script(script: Path, steps: list[Step]) -> Transcript:
-    async with connect(script) as conn:
-        transcript = Transcript(init=conn.messages[0]["result"])
-        for label, method, params in steps:
-            await run_step(conn, transcript, label, method, params)
-        transcript.client_errors = [repr(e) for e in conn.client_errors]
-        transcript.stderr = conn.stderr()
+TRANSPORTS = ("stdio", "streamable-http", "sse")
+# Every HTTP request of the differential client carries this header.
+CLIENT_HEADERS = {"X-Differential": "sent by the test client"}
+# Steps that send on the standalone stream over HTTP (see the module doc).
+STANDALONE_STREAM_STEPS = {
+    "touch_resource",
+    "enable_admin_tools",
+    "disable_admin_tools",
+    "publish_note",
+}
+
+
+async def run_script(script: Path, flavour: str, transport: str, steps: list[Step]) -> Transcript:
+    if transport == "stdio":
+        async with connect(script) as conn:
+            return await run_steps(conn, transport, steps)
+    server = await anyio.to_thread.run_sync(
+        lambda: HttpServer(script, flavour=flavour, transport=transport)
+    )
+    try:
+        async with connect_http(server, transport, headers=CLIENT_HEADERS) as conn:
+            return await run_steps(conn, transport, steps)
+    finally:
+        await anyio.to_thread.run_sync(server.stop)
+
+
+async def run_steps(conn: Connection, transport: str, steps: list[Step]) -> Transcript:
+    transcript = Transcript(init=conn.messages[0]["result"])
+    for label, method, params in steps:
+        settle = 0.3 if transport != "stdio" and label in STANDALONE_STREAM_STEPS else 0
+        await run_step(conn, transcript, label, method, params, settle)
+    transcript.client_errors = [repr(e) for e in conn.client_errors]
+    transcript.stderr = conn.stderr()
     return transcript
 
 
 async def run_step(
-    conn: Connection, t: Transcript, label: str, method: str, params: dict | None
+    conn: Connection,
+    t: Transcript,
+    label: str,
+    method: str,
+    params: dict | None,
+    settle: float = 0,
 ) -> None:
     start = len(conn.messages)
     rid = await conn.send_request(method, params)
@@ -376,28 +416,41 @@ async def run_step(
         t.replies[label] = await conn.wait_response(rid, timeout=10)
     except (TimeoutError, ConnectionError) as exc:
         t.replies[label] = {"no reply": repr(exc)}
+    if settle:
+        await anyio.sleep(settle)
+        during = [
+            m for m in conn.messages[start:] if not (m.get("id") == rid and "method" not in m)
+        ]
+    else:
+        during = conn.messages_between(start, rid)
     t.during[label] = [
-        {"method": m["method"], "params": m.get("params")}
-        for m in conn.messages_between(start, rid)
-        if "method" in m
+        {"method": m["method"], "params": m.get("params")} for m in during if "method" in m
     ]
 
 
-_TRANSCRIPTS: dict[str, dict[str, Transcript | BaseException]] = {}
+_TRANSCRIPTS: dict[tuple[str, str], dict[str, Transcript | BaseException]] = {}
+
+
+@pytest.fixture(scope="module", params=TRANSPORTS)
+def transport(request) -> str:
+    return request.param
 
 
 @pytest.fixture(scope="module")
-def transcripts(server_path):
-    """transcripts(server) -> (sdk, ferromcp) transcripts, recorded once per server file."""
+def transcripts(server_path, transport):
+    """transcripts(server) -> (sdk, ferromcp) transcripts, recorded once per server file
+    and transport."""
 
     def get(server: str) -> tuple[Transcript, Transcript]:
-        if server not in _TRANSCRIPTS:
+        key = (server, transport)
+        if key not in _TRANSCRIPTS:
             steps = SCRIPTS[server] + DELIBERATE[server]
             results: dict[str, Transcript | BaseException] = {}
 
             async def one(flavour: str) -> None:
+                script = server_path(server, flavour)
                 try:
-                    results[flavour] = await run_script(server_path(server, flavour), steps)
+                    results[flavour] = await run_script(script, flavour, transport, steps)
                 except BaseException as exc:  # noqa: BLE001 - reported by every test using it
                     results[flavour] = exc
 
@@ -407,8 +460,8 @@ def transcripts(server_path):
                     tg.start_soon(one, "ferromcp")
 
             anyio.run(both)
-            _TRANSCRIPTS[server] = results
-        results = _TRANSCRIPTS[server]
+            _TRANSCRIPTS[key] = results
+        results = _TRANSCRIPTS[key]
         for flavour in ("sdk", "ferromcp"):
             if isinstance(results[flavour], BaseException):
                 raise AssertionError(f"{flavour} run of {server} failed") from results[flavour]
@@ -705,3 +758,15 @@ def test_prompt_errors_follow_spec(transcripts, label):
     assert a["code"] == 0
     assert b["code"] == -32602, b
     assert b["message"] == a["message"]
+
+
+def test_request_headers_reach_the_tool(transcripts, transport):
+    # Both flavours must agree (test_step_matches); this pins what they agree on.
+    sdk, ours = transcripts("context_server")
+    expected = "no HTTP request" if transport == "stdio" else CLIENT_HEADERS["X-Differential"]
+    for t in (sdk, ours):
+        sent = result_of(t.replies["request_header: sent by the client"], "reply")
+        assert sent["structuredContent"] == {"result": expected}
+        absent = result_of(t.replies["request_header: not sent"], "reply")
+        expected_absent = "no HTTP request" if transport == "stdio" else "header absent"
+        assert absent["structuredContent"] == {"result": expected_absent}

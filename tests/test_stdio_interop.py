@@ -4,6 +4,9 @@ Each test starts the ferromcp flavour of a server file from tests/servers/ and t
 through `mcp.client.stdio.stdio_client` + `mcp.ClientSession` (see stdio_harness.py).
 Typed client calls check that the official client accepts what we send; raw requests
 (`conn.request`) check exact wire fields and error codes.
+
+tests/test_http_interop.py collects every case here again and runs it over Streamable HTTP
+and legacy SSE (its `open_server` opens an HTTP session): keep the bodies transport-neutral.
 """
 
 from __future__ import annotations

@@ -142,6 +142,15 @@ def whoami(ctx: Context) -> str:
 
 
 @mcp.tool()
+def request_header(name: str, ctx: Context) -> str:
+    """A header of the HTTP request that carried this call (none over stdio)."""
+    request = ctx.request_context.request
+    if request is None:
+        return "no HTTP request"
+    return request.headers.get(name, "header absent")
+
+
+@mcp.tool()
 def user_role(user: str, ctx: Context) -> str:
     """Looks a user up in the lifespan state."""
     state: AppState = ctx.request_context.lifespan_context
@@ -220,6 +229,15 @@ async def long_wait(seconds: float) -> str:
         raise
     ACTIVITY.append("long_wait finished")
     return "waited"
+
+
+@mcp.tool()
+async def paced_count(n: int, delay: float, ctx: Context) -> str:
+    """Logs one message per step, `delay` seconds apart."""
+    for i in range(1, n + 1):
+        await ctx.info(f"step {i} of {n}")
+        await asyncio.sleep(delay)
+    return f"paced {n}"
 
 
 @mcp.tool()
