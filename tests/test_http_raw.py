@@ -695,6 +695,45 @@ def test_resume_the_standalone_stream(raw):
         assert len(set(ids)) == 5, ids
 
 
+def test_request_to_the_client_survives_a_dropped_stream(raw):
+    """A sampling request sent while the client was away is replayed on resumption; the
+    client answers it and the call completes on the resumed stream."""
+    session, _ = raw.initialize(capabilities={"sampling": {}})
+    msg = raw.request_message("tools/call", call_params("summarize", {"text": "t"}))
+    with raw.stream("POST", msg, session) as post:
+        priming = SseReader(post).next()  # then the connection drops
+    time.sleep(0.2)
+    with raw.stream("GET", None, session, extra={"last-event-id": priming["id"]}) as resumed:
+        events = SseReader(resumed)
+        request = events.next_message()
+        assert request["method"] == "sampling/createMessage"
+        answer = {"role": "assistant", "content": {"type": "text", "text": "S"}, "model": "m"}
+        r = raw.post({"jsonrpc": "2.0", "id": request["id"], "result": answer}, session)
+        assert r.status_code == 202
+        reply = events.next_message()
+        assert reply["id"] == msg["id"]
+        assert reply["result"]["content"] == [{"type": "text", "text": "m: S"}]
+        assert events.next() is None
+
+
+def test_delete_ends_running_requests(raw):
+    session, _ = raw.initialize()
+    other = RawClient(raw.server)
+    msg = raw.request_message("tools/call", call_params("long_wait", {"seconds": 5}))
+    with other.stream("POST", msg, session) as post:
+        events = SseReader(post)
+        assert events.next()["data"] == ""
+        time.sleep(0.3)
+        started = time.monotonic()
+        assert raw.delete(session).status_code == 200
+        assert list(events) == [], "the stream ends without a reply"
+        assert time.monotonic() - started < 1.5
+    fresh, _ = raw.initialize()
+    activity = reply_of(raw.call(fresh, "tools/call", call_params("activity")))
+    assert activity["result"]["structuredContent"]["result"][-1] == "long_wait cancelled"
+    other.close()
+
+
 # --- JSON responses and stateless mode -------------------------------------------------------
 
 
@@ -715,10 +754,20 @@ def test_json_response_mode(start):
     assert r.json()["result"]["protocolVersion"] == LATEST
     session = r.headers["mcp-session-id"]
     assert raw.post(INITIALIZED, session, accept="application/json").status_code == 202
-    r = raw.call(session, "tools/call", call_params("count_to", {"n": 2}))
-    assert r.headers["content-type"].startswith("application/json")
-    body = r.json()
-    assert body["result"]["structuredContent"] == {"result": "counted to 2"}
+    with raw.stream("GET", None, session) as get:
+        events = SseReader(get)
+        assert events.next()["data"] == ""  # priming
+        params = call_params("count_to", {"n": 2}, _meta={"progressToken": "j"})
+        r = raw.call(session, "tools/call", params)
+        assert r.headers["content-type"].startswith("application/json")
+        body = r.json()
+        assert body["result"]["structuredContent"] == {"result": "counted to 2"}
+        # A JSON body holds one message: what the call sent on the way went to the GET stream.
+        progress = [events.next_message(), events.next_message()]
+        assert [(m["method"], m["params"]["progress"]) for m in progress] == [
+            ("notifications/progress", 1.0),
+            ("notifications/progress", 2.0),
+        ]
     # Still a bad request without any JSON in Accept.
     rpc_error(raw.post(raw.request_message("ping"), session, accept="text/event-stream"), 406)
     raw.close()
