@@ -64,6 +64,7 @@ SERVERS = {
     "rmcp": ("rmcp (Rust, ceiling)", None, None),
 }
 ANCHORS = ["sdk1", "sdk2", "fastmcp", "rmcp"]
+NO_RATIO = ("count", "cores")
 SHORT = {"sdk1": "SDK v1", "sdk2": "SDK v2", "fastmcp": "fastmcp", "rmcp": "rmcp"}
 HTTP_MODES = ["sse", "json", "stateless"]
 CONNS = [16, 64]
@@ -251,21 +252,40 @@ class Runner:
     def server_prefix(self) -> list:
         return ["taskset", "-c", str(self.server_cpu)] if self.server_cpu is not None else []
 
-    def loadgen(self, args: list, env: dict | None = None, timeout: float = 1200) -> dict:
+    def loadgen(
+        self,
+        args: list,
+        env: dict | None = None,
+        timeout: float = 1200,
+        table: str | None = None,
+        server: str | None = None,
+        server_pid: int | None = None,
+    ) -> dict:
+        """Runs the load generator; with `table`, also records how much CPU other
+        processes on the machine used meanwhile (the noise in that figure)."""
         cmd = [*self.client_prefix(), LOADGEN, *args]
-        r = subprocess.run(
-            [str(c) for c in cmd],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=timeout,
-        )
+        before = (time.monotonic(), busy_cpu_seconds(), own_cpu_seconds(server_pid))
+        try:
+            r = subprocess.run(
+                [str(c) for c in cmd],
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired:
+            return {"error": f"load generator timed out after {timeout} s"}
         try:
             out = json.loads(r.stdout.strip().splitlines()[-1])
         except (IndexError, json.JSONDecodeError):
             out = {"error": f"exit {r.returncode}: {r.stdout[-300:]} {r.stderr[-300:]}"}
         if r.returncode != 0 and "error" not in out:
             out["error"] = f"exit {r.returncode}"
+        if table and server:
+            wall = time.monotonic() - before[0]
+            busy = busy_cpu_seconds() - before[1]
+            own = own_cpu_seconds(server_pid) - before[2]
+            self.add(f"other_cpu_{table}", server, max(busy - own, 0.0) / wall)
         return out
 
     def server_cmd(self, name: str, transport: str, mode: str = "sse", port: int = 0) -> list:
@@ -310,7 +330,8 @@ class Runner:
             base += ["--server-cpu", self.server_cpu]
         env = self.server_env(name)
         self.loadgen(["spawn", "--spawns", 1, *base, "--", *cmd], env)  # warm caches, .pyc
-        out = self.loadgen(["spawn", "--spawns", self.p["spawns"], *base, "--", *cmd], env)
+        args = ["spawn", "--spawns", self.p["spawns"], *base, "--", *cmd]
+        out = self.loadgen(args, env, table="spawn", server=name)
         if "error" in out:
             return self.error(name, "spawn", out["error"])
         self.add("spawn_ms", name, out["init_ms"])
@@ -328,7 +349,9 @@ class Runner:
             args += ["--sleep", p["sleep"], "--sleep-window", 64]
         for rep in range(p["reps"]):
             self.note_load()
-            out = self.loadgen([*args, "--", *cmd], self.server_env(name))
+            out = self.loadgen(
+                [*args, "--", *cmd], self.server_env(name), table="stdio", server=name
+            )
             self.raw.setdefault(f"stdio/{name}", []).append(out)
             if "error" in out:
                 return self.error(name, f"stdio rep {rep}", out["error"])
@@ -342,14 +365,17 @@ class Runner:
                 self.add("async_stdio_c64_calls_per_s", name, out["sleep"]["calls_per_s"])
             self.add("client_cpu_share_stdio", name, out["client_cpu_share"])
 
-    def http_load(self, name: str, mode: str, port: int, conns: int, tool: str) -> dict:
+    def http_load(
+        self, name: str, mode: str, port: int, conns: int, tool: str, pid: int | None = None
+    ) -> dict:
         args = ["http", "--url", f"http://127.0.0.1:{port}/mcp", "--conns", conns]
         args += ["--seconds", self.p["http_seconds"], "--warmup", self.p["http_warmup"]]
         args += ["--tool", tool]
         if mode == "stateless":
             args.append("--stateless")
         self.note_load()
-        return self.loadgen(args)
+        table = "async" if tool == "sleep" else f"http-{mode}"
+        return self.loadgen(args, table=table, server=name, server_pid=pid)
 
     def run_http(self, name: str, mode: str, calls: bool, sleep: bool) -> None:
         if name == "rmcp" and mode == "json":
@@ -361,7 +387,7 @@ class Runner:
         try:
             for rep in range(self.p["reps"]):
                 for conns in CONNS if calls else []:
-                    out = self.http_load(name, mode, port, conns, "add")
+                    out = self.http_load(name, mode, port, conns, "add", proc.pid)
                     self.raw.setdefault(f"http/{name}/{mode}/c{conns}", []).append(out)
                     if "error" in out:
                         self.error(name, f"http {mode} c{conns} rep {rep}", out["error"])
@@ -377,7 +403,7 @@ class Runner:
                     if out["first_error"]:
                         log(f"  {name} {mode} c{conns}: first error: {out['first_error']}")
                 if sleep:
-                    out = self.http_load(name, mode, port, 64, "sleep")
+                    out = self.http_load(name, mode, port, 64, "sleep", proc.pid)
                     self.raw.setdefault(f"http/{name}/{mode}/sleep", []).append(out)
                     if "error" in out:
                         self.error(name, f"http sleep rep {rep}", out["error"])
@@ -406,7 +432,10 @@ class Runner:
                         self.p["sessions"],
                         "--cycles",
                         self.p["cycles"],
-                    ]
+                    ],
+                    table="memory",
+                    server=name,
+                    server_pid=proc.pid,
                 )
             finally:
                 stop(proc)
@@ -472,6 +501,33 @@ request = function()
   }, body)
 end
 """
+
+
+def busy_cpu_seconds() -> float:
+    """CPU time all cores have spent busy since boot (/proc/stat): user, nice and system
+    time, which processes are charged with, plus steal (time the hypervisor gave to others).
+    Interrupt time is left out: it is charged to no process, and loopback traffic puts our
+    own there."""
+    with open("/proc/stat") as f:
+        user, nice, system, _idle, _iowait, _irq, _softirq, steal = (
+            int(x) for x in f.readline().split()[1:9]
+        )
+    return (user + nice + system + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds(server_pid: int | None) -> float:
+    """CPU time of this harness, its waited-for children (the load generator and the stdio
+    servers it ran) and the running HTTP server `server_pid`."""
+    t = os.times()
+    total = t.user + t.system + t.children_user + t.children_system
+    if server_pid:
+        try:
+            with open(f"/proc/{server_pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            pass
+    return total
 
 
 def free_port() -> int:
@@ -566,6 +622,13 @@ METRICS.update(
         "async_http_c64_bad_replies": ("async", "HTTP bad replies", "count", "lower"),
     }
 )
+for _t in TABLES:
+    METRICS[f"other_cpu_{_t}"] = (
+        _t,
+        "other processes' CPU use while measured (noise)",
+        "cores",
+        "lower",
+    )
 SECTION_TITLES = {
     "spawn": "1. stdio cold start",
     "stdio": "2-3. stdio tools/call",
@@ -613,6 +676,8 @@ def fmt(v: float, unit: str) -> str:
         return f"{v:,.0f}"
     if unit == "MB":
         return f"{v:,.1f}"
+    if unit == "cores":
+        return f"{v:.2f}"
     if v >= 100:
         return f"{v:,.0f}"
     if v >= 10:
@@ -676,7 +741,7 @@ def markdown(result: dict) -> str:
             row = [f"{label} ({unit})"]
             row += [cell(summary[k].get(s), unit) for s in servers]
             row += [
-                f"{rat[k][a]:.2f}x" if a in rat.get(k, {}) and unit != "count" else ""
+                f"{rat[k][a]:.2f}x" if a in rat.get(k, {}) and unit not in NO_RATIO else ""
                 for a in anchors
             ]
             lines.append("| " + " | ".join(row) + " |")
@@ -701,18 +766,19 @@ def markdown(result: dict) -> str:
                 f" {v['loadgen_client_cpu_share']:.0%} | {fmt(v['wrk_calls_per_s'], 'calls/s')} |"
                 f" {v['wrk_non2xx']} |"
             )
-    shares = {k: v for k, v in summary.items() if k.startswith("client_cpu_share") and "rmcp" in v}
+    shares = {k: v for k, v in summary.items() if k.startswith("client_cpu_share")}
     if shares:
         lines += [
             "",
-            "Load generator CPU use against rmcp (share of its own core; 100% would mean the"
-            " client limits the figure): "
-            + ", ".join(
-                f"{k.removeprefix('client_cpu_share_')} {v['rmcp']['median']:.0%}"
-                for k, v in shares.items()
-            )
-            + ".",
+            "Load generator CPU use, as a share of its own core (100% would mean the client"
+            " limits the figure), median over the runs:",
+            "",
+            "| scenario | " + " | ".join(SERVERS[s][0] for s in servers) + " |",
+            "|---|" + "---|" * len(servers),
         ]
+        for k, v in shares.items():
+            row = [f"{v[s]['median']:.0%}" if s in v else "n/a" for s in servers]
+            lines.append(f"| {k.removeprefix('client_cpu_share_')} | " + " | ".join(row) + " |")
     lines += ["", "## Notes", ""] + [f"- {n}" for n in result["notes"]]
     if result["errors"]:
         lines += ["", "## Errors", ""]
@@ -735,6 +801,13 @@ NOTES = [
     "Memory: a fresh server per repetition; RSS read from /proc after a 1 s settle; a session"
     " is an initialize plus notifications/initialized, deleted with HTTP DELETE.",
     "Python servers log at their default level to a file (benches/.build/logs/).",
+    "Noise rows: the CPU time (in cores) that processes other than the harness, the load"
+    " generator and the server under test used while the figure was measured, plus time the"
+    " hypervisor gave to other machines. With the server and the client pinned, any such work"
+    " on their cores delays them; figures measured beside more than ~0.1 core of it are noisy.",
+    "For comparison, the issue's reference run on an idle 2-core machine: stdio sequential"
+    " SDK v1 ~650/s, rmcp ~8.5k/s; HTTP (wrk, 16 connections) SDK v1 ~365/s, rmcp ~22k/s;"
+    " spawn -> initialize SDK v1 ~514 ms, rmcp 3 ms.",
 ]
 
 
@@ -780,6 +853,7 @@ def main() -> int:
 
     base_python = args.python or find_python("3.11")
     load_start = os.getloadavg()[0]
+    git = git_info()  # the sources measured, before anything else can change the tree
     if not args.no_build:
         for s in servers:
             if SERVERS[s][1]:
@@ -838,7 +912,7 @@ def main() -> int:
             "load_max": max(run.loads, default=load_start),
             "load_samples": run.loads,
             "duration_s": round(time.monotonic() - started),
-            "git": git_info(),
+            "git": git,
             "params": run.p,
         },
         "servers": {s: version_of(s) for s in servers},
