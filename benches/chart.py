@@ -81,9 +81,13 @@ def main() -> None:
     ax.set_xscale("log")
     ax.set_xlabel("tool calls per second (log scale; bar = median, whiskers = min-max)")
     meta = result["meta"]
+    other = max(
+        (v["median"] for k, p in summary.items() if k.startswith("other_cpu_") for v in p.values()),
+        default=0.0,
+    )
     ax.set_title(
         f"MCP servers, same tools: calls/s ({meta['cpus']} cores, {meta['date'][:10]},"
-        f" load {meta['load_start']:.1f}-{meta['load_max']:.1f})"
+        f" other processes' CPU <= {other:.2f} cores)"
     )
     ax.grid(axis="x", which="both", alpha=0.3)
     ax.legend(loc="lower right", fontsize=8)

@@ -710,8 +710,10 @@ def markdown(result: dict) -> str:
         f" Python servers; server pinned to CPU {meta['server_cpu']}, load generator to CPU"
         f" {meta['client_cpu']}.",
         f"Load average (1 min) at start {meta['load_start']:.2f}, at end {meta['load_end']:.2f},"
-        f" highest seen between scenarios {meta['load_max']:.2f}"
-        " (other jobs on the machine make the figures noisier the higher it is).",
+        f" highest seen between scenarios {meta['load_max']:.2f}; it counts the benchmark's own"
+        " runnable threads too (a server's threads queue on its one core), so the noise row"
+        f" under each table, other processes' CPU use, is the measure of disturbance: at most"
+        f" {max_other_cpu(result):.2f} cores (median of a figure's runs) in this run.",
         "",
         "Versions: " + ", ".join(f"{SERVERS[s][0]} {result['servers'][s]}" for s in servers) + ".",
         "",
@@ -811,6 +813,16 @@ NOTES = [
 ]
 
 
+def max_other_cpu(result: dict) -> float:
+    vals = [
+        v["median"]
+        for k, per in result["summary"].items()
+        if k.startswith("other_cpu_")
+        for v in per.values()
+    ]
+    return max(vals, default=0.0)
+
+
 def write_outputs(result: dict, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "results.json").write_text(json.dumps(result, indent=1) + "\n")
@@ -843,7 +855,11 @@ def main() -> int:
     ap.add_argument("--client-cpu", type=int, default=1)
     ap.add_argument("--no-pin", action="store_true", help="do not pin to cores")
     ap.add_argument("--no-build", action="store_true", help="reuse the built artefacts")
+    ap.add_argument("--render", type=Path, help="only re-render a results.json's md and chart")
     args = ap.parse_args()
+    if args.render:
+        write_outputs(json.loads(args.render.read_text()), args.out or args.render.parent)
+        return 0
     servers = [s for s in args.servers.split(",") if s]
     sections = [s for s in args.only.split(",") if s]
     for s in servers:

@@ -136,8 +136,7 @@ fn check_reply(v: &Value, id: u64, tool: &str, i: u64) -> Result<(), String> {
     let ok = match tool {
         "add" => {
             let want = i + 1;
-            result["structuredContent"]["result"].as_u64() == Some(want)
-                || text == want.to_string()
+            result["structuredContent"]["result"].as_u64() == Some(want) || text == want.to_string()
         }
         "echo" => text == format!("hello {i}"),
         "big" => text.len() == BIG_LEN,
@@ -195,7 +194,12 @@ impl Server {
         let mut child = c.spawn()?;
         let stdin = child.stdin.take();
         let stdout = BufReader::with_capacity(1 << 20, child.stdout.take().unwrap());
-        Ok(Server { child, stdin, stdout, line: Vec::with_capacity(1 << 16) })
+        Ok(Server {
+            child,
+            stdin,
+            stdout,
+            line: Vec::with_capacity(1 << 16),
+        })
     }
 
     fn send(&mut self, bytes: &[u8]) -> Res<()> {
@@ -278,7 +282,10 @@ fn cmd_spawn(a: &Args) -> Res<Value> {
 fn pipelined(s: &mut Server, tool: &str, total: u64, window: u64, first_id: u64) -> Res<f64> {
     // One thread: requests are ~100 bytes and replies small, so `window` of each fits in
     // the pipe buffers and neither side can block the other.
-    assert!(window <= 256, "window too large for the single-threaded pipelined client");
+    assert!(
+        window <= 256,
+        "window too large for the single-threaded pipelined client"
+    );
     let t = Instant::now();
     let mut sent = 0;
     let mut done = 0;
@@ -391,7 +398,10 @@ impl Target {
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, "/"),
         };
-        Target { host: host.to_string(), path: path.to_string() }
+        Target {
+            host: host.to_string(),
+            path: path.to_string(),
+        }
     }
 }
 
@@ -413,13 +423,7 @@ struct Reply {
     body: Bytes,
 }
 
-async fn request(
-    sender: &mut Sender,
-    t: &Target,
-    method: Method,
-    session: Option<&str>,
-    body: Bytes,
-) -> Res<Reply> {
+async fn request(sender: &mut Sender, t: &Target, method: Method, session: Option<&str>, body: Bytes) -> Res<Reply> {
     let mut b = Request::builder()
         .method(method)
         .uri(&t.path)
@@ -471,7 +475,9 @@ fn messages(body: &[u8]) -> Vec<Value> {
 }
 
 fn find_reply(body: &[u8], id: u64) -> Option<Value> {
-    messages(body).into_iter().find(|m| m.get("id").and_then(Value::as_u64) == Some(id))
+    messages(body)
+        .into_iter()
+        .find(|m| m.get("id").and_then(Value::as_u64) == Some(id))
 }
 
 /// initialize + notifications/initialized; the session id (None when stateless).
@@ -486,8 +492,14 @@ async fn handshake(sender: &mut Sender, t: &Target) -> Res<Option<String>> {
         return Err(format!("initialize failed: {}", short(&reply)).into());
     }
     let note = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
-    let n = request(sender, t, Method::POST, r.session.as_deref(), Bytes::from(note.to_string()))
-        .await?;
+    let n = request(
+        sender,
+        t,
+        Method::POST,
+        r.session.as_deref(),
+        Bytes::from(note.to_string()),
+    )
+    .await?;
     if !n.status.is_success() {
         return Err(format!("notifications/initialized: HTTP {}", n.status).into());
     }
@@ -596,7 +608,10 @@ async fn http_worker(
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 fn cmd_http(a: &Args) -> Res<Value> {
@@ -705,8 +720,7 @@ async fn delete_sessions(t: &Target, ids: Vec<String>, conns: usize) -> Res<Hash
             let mut codes: HashMap<String, u64> = HashMap::new();
             let mut s = connect(&t).await?;
             for id in part {
-                let key = match request(&mut s, &t, Method::DELETE, Some(&id), Bytes::new()).await
-                {
+                let key = match request(&mut s, &t, Method::DELETE, Some(&id), Bytes::new()).await {
                     Ok(r) => r.status.as_u16().to_string(),
                     Err(_) => {
                         s = connect(&t).await?;

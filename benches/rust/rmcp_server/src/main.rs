@@ -17,16 +17,15 @@ use rmcp::handler::server::router::prompt::PromptRouter;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::{Json, Parameters};
 use rmcp::model::{
-    ListResourcesResult, PaginatedRequestParams, PromptMessage, ReadResourceRequestParams,
-    ReadResourceResponse, ReadResourceResult, Resource, ResourceContents, Role, ServerConfig,
-    ServerCapabilities,
+    ListResourcesResult, PaginatedRequestParams, PromptMessage, ReadResourceRequestParams, ReadResourceResponse,
+    ReadResourceResult, Resource, ResourceContents, Role, ServerCapabilities, ServerConfig,
 };
 use rmcp::service::RequestContext;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use rmcp::{
-    prompt, prompt_handler, prompt_router, schemars, tool, tool_handler, tool_router, ErrorData,
-    RoleServer, ServerHandler, ServiceExt,
+    prompt, prompt_handler, prompt_router, schemars, tool, tool_handler, tool_router, ErrorData, RoleServer,
+    ServerHandler, ServiceExt,
 };
 use serde::{Deserialize, Serialize};
 
@@ -128,7 +127,10 @@ impl ServerHandler for Bench {
             let contents = vec![ResourceContents::text("static", STATIC_URI)];
             Ok(ReadResourceResult::new(contents).into())
         } else {
-            Err(ErrorData::resource_not_found(format!("Unknown resource: {}", request.uri), None))
+            Err(ErrorData::resource_not_found(
+                format!("Unknown resource: {}", request.uri),
+                None,
+            ))
         }
     }
 }
