@@ -231,12 +231,19 @@ pub fn parse_value(value: Value) -> Result<Message, Rejected> {
     Err(invalid(id, "a message needs a method, a result or an error"))
 }
 
-/// `{"jsonrpc":"2.0","id":..,"result":..}` with an already serialised result.
-pub fn response_bytes(id: &RequestId, result_json: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(result_json.len() + 40);
+/// `{"jsonrpc":"2.0","id":..,"result":`: the start of a reply, with room for `capacity`
+/// more bytes. The caller appends the result and the closing `}`.
+pub fn response_head(id: &RequestId, capacity: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(capacity + 48);
     out.extend_from_slice(b"{\"jsonrpc\":\"2.0\",\"id\":");
     id.write_json(&mut out);
     out.extend_from_slice(b",\"result\":");
+    out
+}
+
+/// `{"jsonrpc":"2.0","id":..,"result":..}` with an already serialised result.
+pub fn response_bytes(id: &RequestId, result_json: &[u8]) -> Vec<u8> {
+    let mut out = response_head(id, result_json.len() + 1);
     out.extend_from_slice(result_json);
     out.push(b'}');
     out

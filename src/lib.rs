@@ -5,6 +5,7 @@
 //! The `python` module (feature "python") is the one bridge to CPython.
 
 pub mod dispatch;
+pub mod json_text;
 pub mod jsonrpc;
 pub mod protocol;
 pub mod registry;

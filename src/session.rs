@@ -292,10 +292,35 @@ impl RequestCtx {
 
     /// Send the result (already serialised JSON). Ignored after cancellation or a first reply.
     pub fn respond_json(&self, result_json: &[u8]) {
+        self.send_reply(jsonrpc::response_bytes(&self.id, result_json));
+    }
+
+    /// Reply with a result that `write` serialises straight into the message after the
+    /// envelope's head, so a large result is written once and never copied. When `write`
+    /// fails, `on_error` turns its error into the error reply.
+    pub fn respond_with<E>(
+        &self,
+        write: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
+        on_error: impl FnOnce(E) -> RpcError,
+    ) {
+        if self.is_cancelled() || self.is_done() {
+            return; // nobody will read it: skip the work
+        }
+        let mut message = jsonrpc::response_head(&self.id, 128);
+        match write(&mut message) {
+            Ok(()) => {
+                message.push(b'}');
+                self.send_reply(message);
+            }
+            Err(e) => self.respond_error(&on_error(e)),
+        }
+    }
+
+    fn send_reply(&self, message: Vec<u8>) {
         if self.is_cancelled() || !self.claim() {
             return;
         }
-        self.reply.send(jsonrpc::response_bytes(&self.id, result_json));
+        self.reply.send(message);
         // Untrack only after the reply is queued: a transport draining on EOF waits for
         // in-flight requests and must not close before their replies are out.
         self.session.untrack(&self.id);

@@ -7,7 +7,7 @@
 //! requests, shutdown) is queued and announced through a pipe the loop watches
 //! (`loop.add_reader`), one byte per batch: the loop drains the whole queue per wake.
 
-use super::convert::{py_to_json, value_to_py};
+use super::convert::{respond_py, value_to_py};
 use super::errors::rpc_error_from_py;
 use super::handle::RequestHandle;
 use crate::dispatch::{Backend, Call, Extra, HttpCall};
@@ -221,7 +221,7 @@ fn worker_main(
                 }
                 None => handler.call1(args)?,
             };
-            respond_with(&call, &result);
+            respond_py(&call.ctx, &result);
             Ok(())
         });
     })
@@ -242,16 +242,6 @@ pub fn run_guarded(py: Python<'_>, call: &Call<Handler>, f: impl FnOnce(Python<'
             call.ctx
                 .respond_error(&RpcError::internal(format!("Internal error: {what}")));
         }
-    }
-}
-
-/// Serialise a handler's return value as the reply.
-pub fn respond_with(call: &Call<Handler>, result: &Bound<'_, PyAny>) {
-    match py_to_json(result) {
-        Ok(bytes) => call.ctx.respond_json(&bytes),
-        Err(e) => call
-            .ctx
-            .respond_error(&RpcError::internal(format!("Internal error: result is not JSON: {e}"))),
     }
 }
 

@@ -6,6 +6,9 @@
 //! Measured choice: one recursive pass over the objects, no intermediate `serde_json::Value`
 //! tree for results (the hot path), as orjson and pydantic-core do.
 
+use crate::json_text;
+use crate::jsonrpc::RpcError;
+use crate::session::RequestCtx;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -58,13 +61,21 @@ pub fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     Ok(out)
 }
 
+/// Reply to a request with a handler's result, serialised straight into the reply.
+pub fn respond_py(ctx: &RequestCtx, result: &Bound<'_, PyAny>) {
+    ctx.respond_with(
+        |out| write_json(result, out, 0),
+        |e| RpcError::internal(format!("Internal error: result is not JSON: {e}")),
+    );
+}
+
 pub fn py_to_value(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
     let bytes = py_to_json(obj)?;
     serde_json::from_slice(&bytes).map_err(|e| PyTypeError::new_err(format!("not JSON: {e}")))
 }
 
 fn write_str(s: &str, out: &mut Vec<u8>) {
-    serde_json::to_writer(&mut *out, s).expect("strings serialise");
+    json_text::write_str(out, s);
 }
 
 fn write_json(obj: &Bound<'_, PyAny>, out: &mut Vec<u8>, depth: usize) -> PyResult<()> {

@@ -1,7 +1,7 @@
 //! `RequestHandle`: what a Python handler holds for the request it serves.
 
 use super::backend::{LoopItem, LoopSender};
-use super::convert::{py_to_json, py_to_value, value_to_py};
+use super::convert::{py_to_value, respond_py, value_to_py};
 use super::errors::rpc_error_from_py;
 use crate::jsonrpc::{RequestId, RpcError};
 use crate::protocol::logging::Level;
@@ -131,12 +131,7 @@ impl RequestHandle {
 
     /// Reply with a handler's result (used by the asyncio runtime).
     fn respond(&self, result: &Bound<'_, PyAny>) {
-        match py_to_json(result) {
-            Ok(bytes) => self.ctx.respond_json(&bytes),
-            Err(e) => self
-                .ctx
-                .respond_error(&RpcError::internal(format!("Internal error: result is not JSON: {e}"))),
-        }
+        respond_py(&self.ctx, result);
     }
 
     /// Reply with an error for an exception a handler raised.
