@@ -106,6 +106,11 @@ TOOLS_STEPS: list[Step] = [
     call("shout: 'false' for a bool", "shout", {"text": "hey", "times": "2", "loud": "false"}),
     call("shout: unicode", "shout", {"text": "héllo wörld ✓ 日本 🎉", "loud": True}),
     call("shout: control characters", "shout", {"text": 'a\nb\t"c"\\', "loud": False}),
+    call(
+        "shout: an 800 KB reply mixing escapes and unicode",
+        "shout",
+        {"text": 'line\n\t"quoted" \\ \u0001 é 日本 🎉', "times": 20000, "loud": False},
+    ),
     call("plain_text: structured_output=False", "plain_text", {"text": "x"}),
     call("legacy_echo: unannotated", "legacy_echo", {"value": "v", "suffix": "!"}),
     call("noop: returns None", "noop", {}),
