@@ -20,8 +20,10 @@ from the same run: spawn -> initialize; stdio sequential calls/s, p50, p99; stdi
 calls/s; one 10 MB tools/call; Streamable HTTP at 16 and 64 connections in SSE-response,
 JSON-response and stateless modes (calls/s, p50, p99, non-2xx, bad replies); server RSS idle,
 after 1,000 HTTP sessions, after deleting them, and a second cycle; an async tool awaiting
-asyncio.sleep(0.01) at 64 concurrent requests (stdio and HTTP). Then a check of the load
-generator: wrk against the rmcp server at the same settings.
+asyncio.sleep(0.01) at 64 concurrent requests (stdio and HTTP). Then two checks of the
+load generator: wrk against the rmcp server at the same settings, and the floor under the
+10 MB figure (a precomputed reply with no server behind it, through a default and a widened
+pipe).
 """
 
 from __future__ import annotations
@@ -486,6 +488,31 @@ class Runner:
             stop(proc)
         return result
 
+    def big_floor(self) -> dict:
+        """The 10 MB figure with no server framework: the load generator's own `floor`
+        responder writes a precomputed reply of the same bytes (text plus structured content),
+        through a pipe with the kernel's default buffer and through one widened to 1 MiB.
+        What the client and the pipe cost is the floor under every server's figure."""
+        result = {}
+        for label, extra in (("default pipe", []), ("1 MiB pipe", ["--wide-pipe"])):
+            args = ["stdio", "--warmup", 0, "--big", self.p["big"] * self.p["reps"]]
+            if self.server_cpu is not None:
+                args += ["--server-cpu", self.server_cpu]
+            out = self.loadgen([*args, "--", LOADGEN, "floor", *extra])
+            if "error" in out:
+                result[label] = {"error": out["error"]}
+                continue
+            ms = out["big"]["ms"]
+            result[label] = {
+                "min": min(ms),
+                "median": statistics.median(ms),
+                "max": max(ms),
+                "n": len(ms),
+                "client_cpu_share": out["client_cpu_share"],
+            }
+            log(f"  10 MB floor, {label}: {result[label]}")
+        return result
+
 
 WRK_LUA = """
 local n = 0
@@ -768,6 +795,25 @@ def markdown(result: dict) -> str:
                 f" {v['loadgen_client_cpu_share']:.0%} | {fmt(v['wrk_calls_per_s'], 'calls/s')} |"
                 f" {v['wrk_non2xx']} |"
             )
+    floor = result.get("big_floor") or {}
+    if floor:
+        lines += [
+            "",
+            "## The floor under the 10 MB figure",
+            "",
+            "No server framework: the load generator's `floor` responder answers each call with"
+            " a precomputed reply of the same 20 MB a Python server sends (text plus structured"
+            " content), pinned like the servers. This is what the client and the pipe alone"
+            " cost; ferromcp widens its stdout pipe to 1 MiB when a large message goes out.",
+            "",
+            "| pipe buffer | one tools/call returning 10 MB (ms) | loadgen CPU share |",
+            "|---|---|---|",
+        ]
+        for label, v in floor.items():
+            if "error" in v:
+                lines.append(f"| {label} | error: {v['error']} | |")
+                continue
+            lines.append(f"| {label} | {cell(v, 'ms')} | {v['client_cpu_share']:.0%} |")
     shares = {k: v for k, v in summary.items() if k.startswith("client_cpu_share")}
     if shares:
         lines += [
@@ -899,6 +945,10 @@ def main() -> int:
                     run.run_stdio(s, calls=False, sleep=True)
                 if "http" not in sections:
                     run.run_http(s, "sse", calls=False, sleep=True)
+    floor = {}
+    if "stdio" in sections:
+        log("10 MB floor: a precomputed reply through the pipe, no server framework")
+        floor = run.big_floor()
     check = {}
     if "rmcp" in servers and "http" in sections:
         log("load generator check: wrk and mcp_loadgen against rmcp")
@@ -939,6 +989,7 @@ def main() -> int:
             for k, v in METRICS.items()
         },
         "loadgen_check": check,
+        "big_floor": floor,
         "notes": NOTES,
         "errors": run.errors,
         "raw": run.raw,

@@ -7,12 +7,17 @@
 //!   mcp_loadgen http   --url URL --conns C --seconds S --warmup S [--tool add|sleep]
 //!                      [--stateless]
 //!   mcp_loadgen memory --url URL --pid PID --sessions N --cycles K [--settle-ms MS]
+//!   mcp_loadgen floor  [--wide-pipe]
 //!
 //! `spawn` times spawn -> initialize response; `stdio` drives one server over its pipes
 //! (sequential calls with per-call latency, pipelined calls with W in flight, the 10 MB
 //! tool, the 10 ms async tool with W in flight); `http` keeps C keep-alive connections
 //! busy with tools/call on one session made by a real initialize handshake; `memory`
 //! reads the server's RSS idle, after opening N sessions and after deleting them.
+//! `floor` is not a client: it is the stdio floor for the 10 MB figure, a responder with no
+//! framework that answers every tools/call with the same precomputed reply a Python server
+//! sends for the 10 MB tool (text content plus `{"result": ...}` structured content), its
+//! stdout pipe left at the kernel default or widened to 1 MiB (`--wide-pipe`).
 //! Each command also reports the CPU time this process used, so a saturated client shows.
 
 use std::collections::HashMap;
@@ -773,10 +778,46 @@ fn cmd_memory(a: &Args) -> Res<Value> {
 
 // ---------------------------------------------------------------- main
 
+// ---------------------------------------------------------------- floor
+
+fn cmd_floor(a: &Args) -> Res<Value> {
+    use std::os::fd::AsRawFd;
+    let big = "x".repeat(BIG_LEN);
+    let body = serde_json::to_vec(&json!({
+        "content": [{"type": "text", "text": big}],
+        "structuredContent": {"result": big},
+        "isError": false,
+    }))?;
+    let stdout = std::io::stdout();
+    if a.flag("wide-pipe") {
+        // SAFETY: fcntl on this process's own stdout descriptor.
+        if unsafe { libc::fcntl(stdout.as_raw_fd(), libc::F_SETPIPE_SZ, 1 << 20) } < 0 {
+            return Err(format!("F_SETPIPE_SZ: {}", std::io::Error::last_os_error()).into());
+        }
+    }
+    let mut out = stdout.lock();
+    for line in std::io::stdin().lock().lines() {
+        let msg: Value = serde_json::from_str(&line?)?;
+        let Some(id) = msg.get("id") else { continue };
+        let head = format!("{{\"jsonrpc\":\"2.0\",\"id\":{id},\"result\":");
+        out.write_all(head.as_bytes())?;
+        if msg["method"] == "initialize" {
+            let init = json!({"protocolVersion": msg["params"]["protocolVersion"],
+                "capabilities": {"tools": {}}, "serverInfo": {"name": "floor", "version": "0"}});
+            out.write_all(init.to_string().as_bytes())?;
+        } else {
+            out.write_all(&body)?;
+        }
+        out.write_all(b"}\n")?;
+        out.flush()?;
+    }
+    Ok(Value::Null)
+}
+
 fn main() {
     let raw: Vec<String> = std::env::args().skip(1).collect();
     let Some(cmd) = raw.first() else {
-        eprintln!("usage: mcp_loadgen spawn|stdio|http|memory [options] [-- CMD...]");
+        eprintln!("usage: mcp_loadgen spawn|stdio|http|memory|floor [options] [-- CMD...]");
         std::process::exit(2);
     };
     let a = Args::parse(&raw[1..]);
@@ -785,9 +826,11 @@ fn main() {
         "stdio" => cmd_stdio(&a),
         "http" => cmd_http(&a),
         "memory" => cmd_memory(&a),
+        "floor" => cmd_floor(&a),
         other => Err(format!("unknown command {other}").into()),
     };
     match result {
+        Ok(Value::Null) => {} // floor: stdout is the protocol stream, nothing to report
         Ok(v) => println!("{v}"),
         Err(e) => {
             println!("{}", json!({"error": e.to_string()}));
