@@ -2,12 +2,14 @@
 //!
 //! Every message a session sends over SSE is recorded with an event id
 //! `<stream>-<seq>`; a reconnecting client names the last id it saw (`Last-Event-ID`)
-//! and gets the rest of that stream. The log keeps the newest events up to a byte budget.
+//! and gets the rest of that stream. Each session's log keeps its newest events up to a byte
+//! budget, and all logs of a server draw on one shared pool, so many sessions (or a few huge
+//! replies) cannot hold unbounded memory: what does not fit is sent but not kept.
 
 use bytes::Bytes;
 use parking_lot::Mutex;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -45,29 +47,81 @@ struct Logged {
     data: Bytes,
 }
 
-/// The events of one session, newest last, within `budget` bytes.
+/// The bytes all event logs of one server may hold together.
+pub struct LogPool {
+    used: AtomicUsize,
+    cap: usize,
+}
+
+impl LogPool {
+    pub fn new(cap: usize) -> Arc<LogPool> {
+        Arc::new(LogPool {
+            used: AtomicUsize::new(0),
+            cap,
+        })
+    }
+
+    /// Bytes held by all logs now.
+    pub fn used(&self) -> usize {
+        self.used.load(Ordering::Acquire)
+    }
+
+    fn try_take(&self, n: usize) -> bool {
+        self.used
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |used| {
+                used.checked_add(n).filter(|&total| total <= self.cap)
+            })
+            .is_ok()
+    }
+
+    fn give_back(&self, n: usize) {
+        self.used.fetch_sub(n, Ordering::AcqRel);
+    }
+}
+
+/// The events of one session, newest last, within `budget` bytes of the shared pool.
 pub struct EventLog {
     events: VecDeque<Logged>,
     bytes: usize,
     budget: usize,
+    pool: Arc<LogPool>,
 }
 
 impl EventLog {
-    pub fn new(budget: usize) -> Self {
+    pub fn new(budget: usize, pool: Arc<LogPool>) -> Self {
         EventLog {
             events: VecDeque::new(),
             bytes: 0,
             budget,
+            pool,
         }
     }
 
+    /// Keep an event for replay, dropping this session's oldest to stay within its budget.
+    /// An event larger than the budget, or one the shared pool has no room for even after
+    /// that, is not kept: a client resuming past it does not get it again.
     pub fn push(&mut self, stream: u64, seq: u64, data: Bytes) {
-        self.bytes += data.len();
-        self.events.push_back(Logged { stream, seq, data });
-        while self.bytes > self.budget && self.events.len() > 1 {
-            if let Some(old) = self.events.pop_front() {
-                self.bytes -= old.data.len();
+        let n = data.len();
+        if n > self.budget {
+            return;
+        }
+        while self.bytes + n > self.budget {
+            self.drop_oldest();
+        }
+        while !self.pool.try_take(n) {
+            if self.events.is_empty() {
+                return;
             }
+            self.drop_oldest();
+        }
+        self.bytes += n;
+        self.events.push_back(Logged { stream, seq, data });
+    }
+
+    fn drop_oldest(&mut self) {
+        if let Some(old) = self.events.pop_front() {
+            self.bytes -= old.data.len();
+            self.pool.give_back(old.data.len());
         }
     }
 
@@ -78,6 +132,12 @@ impl EventLog {
             .filter(|e| e.stream == stream && e.seq > seq)
             .map(|e| (e.seq, e.data.clone()))
             .collect()
+    }
+}
+
+impl Drop for EventLog {
+    fn drop(&mut self) {
+        self.pool.give_back(self.bytes);
     }
 }
 
@@ -205,19 +265,55 @@ mod tests {
         assert_eq!(parse_event_id("x"), None);
     }
 
+    fn seqs(log: &EventLog, stream: u64) -> Vec<u64> {
+        log.after(stream, 0).iter().map(|e| e.0).collect()
+    }
+
     #[test]
     fn the_log_keeps_the_newest_within_budget() {
-        let mut log = EventLog::new(10);
+        let pool = LogPool::new(1 << 20);
+        let mut log = EventLog::new(10, pool.clone());
         for i in 0..5 {
             log.push(1, i, Bytes::from_static(b"abcd"));
         }
-        assert_eq!(log.after(1, 0).iter().map(|e| e.0).collect::<Vec<_>>(), [3, 4]);
+        assert_eq!(seqs(&log, 1), [3, 4]);
         assert!(log.after(2, 0).is_empty());
+        assert_eq!(pool.used(), 8);
+        // Larger than the whole budget: sent, not kept, and the older events stay.
+        log.push(1, 5, Bytes::from(vec![b'x'; 11]));
+        assert_eq!(seqs(&log, 1), [3, 4]);
+        drop(log);
+        assert_eq!(pool.used(), 0, "a closed session gives its bytes back");
+    }
+
+    #[test]
+    fn all_sessions_together_stay_within_the_pool() {
+        let pool = LogPool::new(20);
+        let mut a = EventLog::new(16, pool.clone());
+        let mut b = EventLog::new(16, pool.clone());
+        for i in 0..4 {
+            a.push(1, i, Bytes::from_static(b"aaaa"));
+        }
+        assert_eq!(pool.used(), 16);
+        // b finds 4 bytes left: its first event fits; its second does not fit even after
+        // b gives up its first, so b ends up keeping nothing.
+        b.push(1, 0, Bytes::from_static(b"bbbb"));
+        assert_eq!(pool.used(), 20);
+        b.push(1, 1, Bytes::from_static(b"bbbbbbbb"));
+        assert_eq!(seqs(&b, 1), Vec::<u64>::new());
+        assert_eq!(pool.used(), 16);
+        // a makes room within its own log.
+        a.push(1, 4, Bytes::from_static(b"aaaa"));
+        assert_eq!(seqs(&a, 1), [1, 2, 3, 4]);
+        assert!(pool.used() <= 20);
+        drop(a);
+        drop(b);
+        assert_eq!(pool.used(), 0);
     }
 
     #[test]
     fn resumption_replays_then_follows() {
-        let log = Arc::new(Mutex::new(EventLog::new(1 << 20)));
+        let log = Arc::new(Mutex::new(EventLog::new(1 << 20, LogPool::new(1 << 20))));
         let s = Stream::new(5, log, true);
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         s.attach(tx);

@@ -25,9 +25,12 @@ pub(super) async fn open<B: Backend>(state: Arc<State<B>>, req: Request<Incoming
     let id = new_session_id();
     let server = state.server.clone();
     let sid = id.clone();
-    let session = HttpSession::new(id.clone(), state.config.event_log_bytes, move |sink| {
-        server.open_session(Some(sid), sink)
-    });
+    let session = HttpSession::new(
+        id.clone(),
+        state.config.event_log_bytes,
+        state.log_pool.clone(),
+        move |sink| server.open_session(Some(sid), sink),
+    );
     if !state.legacy.insert(session.clone(), state.config.max_sessions) {
         session.close();
         return rpc_status(

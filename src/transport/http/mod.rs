@@ -48,6 +48,8 @@ pub struct HttpConfig {
     pub keepalive: Duration,
     /// Bytes of events kept per session for resumption.
     pub event_log_bytes: usize,
+    /// Bytes of events kept for resumption by all sessions together.
+    pub event_log_total_bytes: usize,
     /// How long in-flight requests may take to finish on shutdown.
     pub shutdown_grace: Duration,
 }
@@ -69,6 +71,7 @@ impl Default for HttpConfig {
             retry_ms: None,
             keepalive: Duration::from_secs(15),
             event_log_bytes: 1024 * 1024,
+            event_log_total_bytes: 64 * 1024 * 1024,
             shutdown_grace: Duration::from_secs(5),
         }
     }
@@ -88,6 +91,8 @@ pub(crate) struct State<B: Backend> {
     pub config: HttpConfig,
     pub sessions: SessionTable,
     pub legacy: SessionTable,
+    /// What every session's event log draws on.
+    pub log_pool: Arc<events::LogPool>,
 }
 
 /// A running HTTP server.
@@ -130,9 +135,11 @@ pub fn serve<B: Backend>(
     let listener = std::net::TcpListener::bind((config.host.as_str(), config.port))?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
+    let log_pool = events::LogPool::new(config.event_log_total_bytes);
     let state = Arc::new(State {
         server,
         routes,
+        log_pool,
         config,
         sessions: SessionTable::default(),
         legacy: SessionTable::default(),

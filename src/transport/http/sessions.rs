@@ -1,7 +1,7 @@
 //! The HTTP session table: one entry per `Mcp-Session-Id` (or legacy SSE session), with
 //! its event log, its standalone stream and the response streams still open.
 
-use super::events::{EventLog, Stream};
+use super::events::{EventLog, LogPool, Stream};
 use crate::session::{Session, Sink};
 use parking_lot::Mutex;
 use std::collections::HashMap;
@@ -39,9 +39,10 @@ impl HttpSession {
     pub fn new(
         id: String,
         log_budget: usize,
+        log_pool: Arc<LogPool>,
         open_core: impl FnOnce(Arc<dyn Sink>) -> Arc<Session>,
     ) -> Arc<HttpSession> {
-        let log = Arc::new(Mutex::new(EventLog::new(log_budget)));
+        let log = Arc::new(Mutex::new(EventLog::new(log_budget, log_pool)));
         let get = Stream::new(GET_STREAM, log.clone(), true);
         let core = open_core(Arc::new(GetStreamSink(get.clone())));
         Arc::new(HttpSession {

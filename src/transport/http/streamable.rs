@@ -251,7 +251,7 @@ fn open_session<B: Backend>(state: &Arc<State<B>>, stateful: bool) -> Arc<HttpSe
     let id = new_session_id();
     let server = state.server.clone();
     let sid = stateful.then(|| id.clone());
-    HttpSession::new(id, state.config.event_log_bytes, move |sink| {
+    HttpSession::new(id, state.config.event_log_bytes, state.log_pool.clone(), move |sink| {
         server.open_session(sid, sink)
     })
 }
