@@ -36,6 +36,9 @@ pub fn frame(id: Option<&str>, event: Option<&str>, data: &[u8], retry_ms: Optio
     Bytes::from(out)
 }
 
+/// Messages at least this long are sent without copying them into a frame buffer.
+const LARGE_EVENT: usize = 64 * 1024;
+
 pub fn parse_event_id(id: &str) -> Option<(u64, u64)> {
     let (s, n) = id.split_once('-')?;
     Some((s.parse().ok()?, n.parse().ok()?))
@@ -188,24 +191,40 @@ impl Stream {
     }
 
     /// Send one JSON-RPC message as an event.
-    pub fn send(&self, message: &[u8]) {
-        let data = Bytes::copy_from_slice(message);
-        let frame_bytes = if self.resumable {
+    pub fn send(&self, message: Vec<u8>) {
+        let data = Bytes::from(message);
+        let id = if self.resumable {
             let seq = self.seq.fetch_add(1, Ordering::AcqRel);
             self.log.lock().push(self.id, seq, data.clone());
-            frame(Some(&format!("{}-{}", self.id, seq)), Some("message"), &data, None)
+            Some(format!("{}-{}", self.id, seq))
         } else {
-            frame(None, Some("message"), &data, None)
+            None
         };
-        self.deliver(frame_bytes);
+        if data.len() < LARGE_EVENT {
+            self.deliver(frame(id.as_deref(), Some("message"), &data, None));
+        } else {
+            // A large message goes out as it is, between its frame's head and tail, rather
+            // than copied into one frame buffer (the log shares the same bytes).
+            let head = frame(id.as_deref(), Some("message"), b"", None);
+            let head = head.slice(..head.len() - 2); // without the closing blank line
+            self.deliver_parts([head, data, Bytes::from_static(b"\n\n")]);
+        }
     }
 
     pub fn deliver(&self, frame: Bytes) {
+        self.deliver_parts([frame]);
+    }
+
+    /// Queue the pieces of one frame together, so no other event lands between them.
+    fn deliver_parts<const N: usize>(&self, parts: [Bytes; N]) {
         let mut conn = self.conn.lock();
         if let Some(tx) = conn.as_ref() {
-            if tx.send(frame).is_err() {
-                // The client went away; the log keeps the events for a resumption.
-                *conn = None;
+            for part in parts {
+                if tx.send(part).is_err() {
+                    // The client went away; the log keeps the events for a resumption.
+                    *conn = None;
+                    return;
+                }
             }
         }
     }
@@ -312,19 +331,32 @@ mod tests {
     }
 
     #[test]
+    fn a_large_message_is_sent_in_pieces_that_make_the_same_frame() {
+        let log = Arc::new(Mutex::new(EventLog::new(1 << 20, LogPool::new(1 << 20))));
+        let s = Stream::new(2, log, true);
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        s.attach(tx);
+        let big = vec![b'7'; LARGE_EVENT + 1];
+        s.send(big.clone());
+        let parts: Vec<Bytes> = std::iter::from_fn(|| rx.try_recv().ok()).collect();
+        assert_eq!(parts.len(), 3);
+        assert_eq!(parts.concat(), &frame(Some("2-0"), Some("message"), &big, None)[..]);
+    }
+
+    #[test]
     fn resumption_replays_then_follows() {
         let log = Arc::new(Mutex::new(EventLog::new(1 << 20, LogPool::new(1 << 20))));
         let s = Stream::new(5, log, true);
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         s.attach(tx);
         s.prime(None);
-        s.send(b"1");
-        s.send(b"2");
+        s.send(b"1".to_vec());
+        s.send(b"2".to_vec());
         drop(rx);
-        s.send(b"3"); // the client is gone: logged only
+        s.send(b"3".to_vec()); // the client is gone: logged only
         let (tx2, mut rx2) = tokio::sync::mpsc::unbounded_channel();
         assert!(s.resume(1, tx2));
-        s.send(b"4");
+        s.send(b"4".to_vec());
         let got: Vec<_> = std::iter::from_fn(|| rx2.try_recv().ok()).collect();
         assert_eq!(got.len(), 3);
         assert!(got[0].starts_with(b"id: 5-2\n"));

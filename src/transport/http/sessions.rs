@@ -27,7 +27,7 @@ struct GetStreamSink(Arc<Stream>);
 
 impl Sink for GetStreamSink {
     fn send(&self, message: Vec<u8>) {
-        self.0.send(&message);
+        self.0.send(message);
     }
     fn disconnect(&self) -> bool {
         self.0.disconnect()

@@ -357,7 +357,7 @@ struct StreamSink(Arc<Stream>);
 
 impl Sink for StreamSink {
     fn send(&self, message: Vec<u8>) {
-        self.0.send(&message);
+        self.0.send(message);
     }
     fn disconnect(&self) -> bool {
         self.0.disconnect()
@@ -386,7 +386,7 @@ impl StreamReply {
 
 impl Sink for StreamReply {
     fn send(&self, message: Vec<u8>) {
-        self.stream.send(&message);
+        self.stream.send(message);
         self.done();
     }
     fn skip(&self) {
