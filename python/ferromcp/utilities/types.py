@@ -35,6 +35,17 @@ def _as_path(path: str | os.PathLike | None) -> Path | None:
     return Path(path)
 
 
+def _mime_type(
+    kind: str, format: str | None, path: Path | None, by_suffix: dict, default: str
+) -> str:
+    """`format` wins, then the file suffix, then the kind's default for raw bytes."""
+    if format:
+        return f"{kind}/{format.lower()}"
+    if path:
+        return by_suffix.get(path.suffix.lower(), "application/octet-stream")
+    return default
+
+
 def _base64_of(path: Path | None, data: bytes | None, what: str) -> str:
     import base64
 
@@ -62,11 +73,7 @@ class Image:
         self._mime_type = self._get_mime_type()
 
     def _get_mime_type(self) -> str:
-        if self._format:
-            return f"image/{self._format.lower()}"
-        if self.path:
-            return _IMAGE_TYPES.get(self.path.suffix.lower(), "application/octet-stream")
-        return "image/png"
+        return _mime_type("image", self._format, self.path, _IMAGE_TYPES, "image/png")
 
     def to_image_content(self) -> ImageContent:
         from ferromcp.types import ImageContent
@@ -90,11 +97,7 @@ class Audio:
         self._mime_type = self._get_mime_type()
 
     def _get_mime_type(self) -> str:
-        if self._format:
-            return f"audio/{self._format.lower()}"
-        if self.path:
-            return _AUDIO_TYPES.get(self.path.suffix.lower(), "application/octet-stream")
-        return "audio/wav"
+        return _mime_type("audio", self._format, self.path, _AUDIO_TYPES, "audio/wav")
 
     def to_audio_content(self) -> AudioContent:
         from ferromcp.types import AudioContent
