@@ -33,6 +33,15 @@ def function_name(fn: Any) -> str:
     return type(fn).__name__
 
 
+def registered_name(fn: Any, name: str | None) -> str:
+    """The name a resource, template or prompt is registered under: the given one, else the
+    function's; a lambda must be given one."""
+    resolved = name or function_name(fn)
+    if resolved == "<lambda>":
+        raise ValueError("You must provide a name for lambda functions")
+    return resolved
+
+
 def is_async_callable(fn: Any) -> bool:
     import functools
 

@@ -145,8 +145,21 @@ def test_remove_tool_mirrors_into_the_engine(recorder_core: list[RecorderServer]
 
 
 def test_lambda_needs_a_name() -> None:
+    from ferromcp.prompts.base import Prompt
+    from ferromcp.resources.templates import ResourceTemplate
+    from ferromcp.resources.types import FunctionResource
+
     with pytest.raises(ValueError, match="You must provide a name for lambda functions"):
         FastMCP().add_tool(lambda: 1)
+    for make in (
+        lambda: Prompt.from_function(lambda: "hi"),
+        lambda: FunctionResource.from_function(lambda: "x", uri="res://x"),
+        lambda: ResourceTemplate.from_function(lambda k: k, uri_template="res://{k}"),
+    ):
+        with pytest.raises(ValueError, match="You must provide a name for lambda functions"):
+            make()
+    # A given name is used as is.
+    assert Prompt.from_function(lambda: "hi", name="hello").name == "hello"
 
 
 def test_duplicate_tool_keeps_the_first(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 
 from ferromcp._arguments import Arguments
-from ferromcp._introspect import Signature, function_name
+from ferromcp._introspect import Signature, registered_name
 from ferromcp._jsonout import to_json_text
 from ferromcp._uri import normalize_uri
 from ferromcp.types import TextContent, is_content_block, to_wire
@@ -122,9 +122,7 @@ class Prompt:
         icons: list[Any] | None = None,
         context_kwarg: str | None = None,
     ) -> Prompt:
-        prompt_name = name or function_name(fn)
-        if prompt_name == "<lambda>":
-            raise ValueError("You must provide a name for lambda functions")
+        prompt_name = registered_name(fn, name)
         binder = Arguments(Signature(fn, context_kwarg=context_kwarg))
         schema = binder.input_schema()
         required = schema.get("required", [])

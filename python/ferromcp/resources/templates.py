@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ferromcp._arguments import Arguments
-from ferromcp._introspect import Signature, function_name
+from ferromcp._introspect import Signature, registered_name
 from ferromcp.types import to_wire
 
 TYPE_CHECKING = False
@@ -59,9 +59,7 @@ class ResourceTemplate:
         meta: dict[str, Any] | None = None,
         context_kwarg: str | None = None,
     ) -> ResourceTemplate:
-        template_name = name or function_name(fn)
-        if template_name == "<lambda>":
-            raise ValueError("You must provide a name for lambda functions")
+        template_name = registered_name(fn, name)
         return cls(
             uri_template=uri_template,
             name=template_name,

@@ -89,11 +89,9 @@ class FunctionResource(Resource):
         annotations: Any = None,
         meta: dict[str, Any] | None = None,
     ) -> FunctionResource:
-        from ferromcp._introspect import function_name
+        from ferromcp._introspect import registered_name
 
-        resource_name = name or function_name(fn)
-        if resource_name == "<lambda>":
-            raise ValueError("You must provide a name for lambda functions")
+        resource_name = registered_name(fn, name)
         return cls(
             uri=uri,
             name=resource_name,
