@@ -23,8 +23,16 @@ _FAIL = _plain.FAIL
 _NONE, _WRAPPED, _ROOT = 0, 1, 2
 
 
+# type -> whether it is a CallToolResult: asked for every result, answered once per type.
+_CALL_TOOL_RESULT_TYPES: dict[type, bool] = {}
+
+
 def is_call_tool_result(value: Any) -> bool:
-    return _is_call_tool_result_class(type(value))
+    tp = type(value)
+    known = _CALL_TOOL_RESULT_TYPES.get(tp)
+    if known is None:
+        known = _CALL_TOOL_RESULT_TYPES[tp] = _is_call_tool_result_class(tp)
+    return known
 
 
 def _is_call_tool_result_class(tp: Any) -> bool:
@@ -43,6 +51,12 @@ def content_blocks(result: Any, wire: bool = True) -> list:
     """The content list for a return value: wire dicts, or objects for the direct Python API."""
     if result is None:
         return []
+    if wire:  # the common cases first: a str, or a JSON scalar shown as text
+        cls = type(result)
+        if cls is str:
+            return [{"type": "text", "text": result}]
+        if cls is int or cls is float or cls is bool:
+            return [{"type": "text", "text": to_json_text(result)}]
     if is_content_block(result):
         return [to_wire(result) if wire else result]
     if _is_helper(result, "Image", "to_image_content"):
