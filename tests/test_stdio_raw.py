@@ -157,6 +157,18 @@ def test_line_framing(raw_server):
     assert {server.read()["id"], server.read()["id"]} == {"a", "b"}
 
 
+def test_multi_megabyte_messages_both_ways(raw_server):
+    """Large requests and replies cross intact (the server widens both pipes for them) and
+    the framing of the messages around them is unaffected."""
+    server = raw_server()
+    server.initialize()
+    for round_ in range(2):
+        text = f"{round_}:" + 'x"\\\n\u00e9\u65e5' * 400_000  # ~3 MB of escapes and UTF-8
+        reply = server.request("tools/call", {"name": "plain_text", "arguments": {"text": text}})
+        assert reply["result"]["content"] == [{"type": "text", "text": f"plain: {text}"}]
+        assert server.request("ping")["result"] == {}
+
+
 # --- batches -------------------------------------------------------------------------
 
 
