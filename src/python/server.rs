@@ -389,54 +389,42 @@ impl PyServer {
 fn http_config(d: &Bound<'_, PyAny>) -> PyResult<HttpConfig> {
     use std::time::Duration;
     let mut c = HttpConfig::default();
-    let get = |k: &str| -> PyResult<Option<Bound<'_, PyAny>>> { Ok(d.get_item(k).ok().filter(|v| !v.is_none())) };
-    if let Some(v) = get("host")? {
-        c.host = v.extract()?;
-    }
+    setting(d, "host", &mut c.host)?;
     c.security = Security::for_bind(&c.host);
-    if let Some(v) = get("port")? {
-        c.port = v.extract()?;
+    setting(d, "port", &mut c.port)?;
+    setting(d, "streamable_http_path", &mut c.streamable_path)?;
+    setting(d, "sse_path", &mut c.sse_path)?;
+    setting(d, "message_path", &mut c.message_path)?;
+    setting(d, "json_response", &mut c.json_response)?;
+    setting(d, "stateless_http", &mut c.stateless)?;
+    setting(d, "max_request_body_size", &mut c.max_body)?;
+    setting(d, "max_sessions", &mut c.max_sessions)?;
+    setting(d, "dns_rebinding_protection", &mut c.security.enabled)?;
+    setting(d, "allowed_hosts", &mut c.security.allowed_hosts)?;
+    setting(d, "allowed_origins", &mut c.security.allowed_origins)?;
+    setting(d, "retry_interval", &mut c.retry_ms)?;
+    let mut seconds = None::<f64>;
+    setting(d, "session_idle_timeout", &mut seconds)?;
+    if let Some(s) = seconds {
+        c.session_idle_timeout = Duration::from_secs_f64(s.max(0.0));
     }
-    if let Some(v) = get("streamable_http_path")? {
-        c.streamable_path = v.extract()?;
-    }
-    if let Some(v) = get("sse_path")? {
-        c.sse_path = v.extract()?;
-    }
-    if let Some(v) = get("message_path")? {
-        c.message_path = v.extract()?;
-    }
-    if let Some(v) = get("json_response")? {
-        c.json_response = v.extract()?;
-    }
-    if let Some(v) = get("stateless_http")? {
-        c.stateless = v.extract()?;
-    }
-    if let Some(v) = get("max_request_body_size")? {
-        c.max_body = v.extract()?;
-    }
-    if let Some(v) = get("session_idle_timeout")? {
-        c.session_idle_timeout = Duration::from_secs_f64(v.extract::<f64>()?.max(0.0));
-    }
-    if let Some(v) = get("max_sessions")? {
-        c.max_sessions = v.extract()?;
-    }
-    if let Some(v) = get("retry_interval")? {
-        c.retry_ms = Some(v.extract()?);
-    }
-    if let Some(v) = get("keepalive")? {
-        c.keepalive = Duration::from_secs_f64(v.extract::<f64>()?.max(0.001));
-    }
-    if let Some(v) = get("dns_rebinding_protection")? {
-        c.security.enabled = v.extract()?;
-    }
-    if let Some(v) = get("allowed_hosts")? {
-        c.security.allowed_hosts = v.extract()?;
-    }
-    if let Some(v) = get("allowed_origins")? {
-        c.security.allowed_origins = v.extract()?;
+    let mut seconds = None::<f64>;
+    setting(d, "keepalive", &mut seconds)?;
+    if let Some(s) = seconds {
+        c.keepalive = Duration::from_secs_f64(s.max(0.001));
     }
     Ok(c)
+}
+
+/// Overwrite `slot` with the config's `key` when it has one that is not None.
+fn setting<'py, T>(d: &Bound<'py, PyAny>, key: &str, slot: &mut T) -> PyResult<()>
+where
+    T: pyo3::conversion::FromPyObjectOwned<'py>,
+{
+    if let Some(v) = d.get_item(key).ok().filter(|v| !v.is_none()) {
+        *slot = v.extract().map_err(Into::into)?;
+    }
+    Ok(())
 }
 
 /// Answers one request of a user HTTP route: `respond(status, headers, body)`, once.
