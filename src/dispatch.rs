@@ -300,6 +300,17 @@ impl<B: Backend> Server<B> {
 
     /// Handle one parsed input (a line or a body) of `session`; replies go to its sink.
     pub fn handle(&self, session: &Arc<Session>, parsed: Parsed) {
+        self.handle_on_session(session, parsed, None);
+    }
+
+    /// Route a message whose replies and related messages all go to the session's own
+    /// sink, with the HTTP request's headers when it came over HTTP.
+    pub fn handle_on_session(
+        &self,
+        session: &Arc<Session>,
+        parsed: Parsed,
+        headers: Option<Arc<Vec<(String, String)>>>,
+    ) {
         let sink = session.sink().clone();
         self.handle_routed(
             session,
@@ -307,7 +318,7 @@ impl<B: Backend> Server<B> {
             Route {
                 reply: sink.clone(),
                 stream: sink,
-                headers: None,
+                headers,
             },
         );
     }

@@ -6,6 +6,7 @@
 //! budget, and all logs of a server draw on one shared pool, so many sessions (or a few huge
 //! replies) cannot hold unbounded memory: what does not fit is sent but not kept.
 
+use crate::session::Sink;
 use bytes::Bytes;
 use parking_lot::Mutex;
 use std::collections::VecDeque;
@@ -15,7 +16,18 @@ use tokio::sync::mpsc::UnboundedSender;
 
 /// One SSE frame as it goes on the wire.
 pub fn frame(id: Option<&str>, event: Option<&str>, data: &[u8], retry_ms: Option<u64>) -> Bytes {
-    let mut out = Vec::with_capacity(data.len() + 48);
+    let mut out = frame_head(id, event, retry_ms, data.len() + 2);
+    out.extend_from_slice(data);
+    out.extend_from_slice(FRAME_TAIL);
+    Bytes::from(out)
+}
+
+/// What ends a frame: the blank line after its data line.
+const FRAME_TAIL: &[u8] = b"\n\n";
+
+/// A frame up to and including `data: `, with room for `more` bytes.
+fn frame_head(id: Option<&str>, event: Option<&str>, retry_ms: Option<u64>, more: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(more + 48);
     if let Some(id) = id {
         out.extend_from_slice(b"id: ");
         out.extend_from_slice(id.as_bytes());
@@ -31,9 +43,7 @@ pub fn frame(id: Option<&str>, event: Option<&str>, data: &[u8], retry_ms: Optio
     }
     // JSON text has no raw newlines, so one data line carries a whole message.
     out.extend_from_slice(b"data: ");
-    out.extend_from_slice(data);
-    out.extend_from_slice(b"\n\n");
-    Bytes::from(out)
+    out
 }
 
 /// Messages at least this long are sent without copying them into a frame buffer.
@@ -205,9 +215,8 @@ impl Stream {
         } else {
             // A large message goes out as it is, between its frame's head and tail, rather
             // than copied into one frame buffer (the log shares the same bytes).
-            let head = frame(id.as_deref(), Some("message"), b"", None);
-            let head = head.slice(..head.len() - 2); // without the closing blank line
-            self.deliver_parts([head, data, Bytes::from_static(b"\n\n")]);
+            let head = frame_head(id.as_deref(), Some("message"), None, 0);
+            self.deliver_parts([Bytes::from(head), data, Bytes::from_static(FRAME_TAIL)]);
         }
     }
 
@@ -263,6 +272,17 @@ impl Stream {
         }
         *conn = Some(tx);
         true
+    }
+}
+
+/// A stream is where messages related to its request (or, for the GET stream, the
+/// session's own messages) go.
+impl Sink for Stream {
+    fn send(&self, message: Vec<u8>) {
+        Stream::send(self, message);
+    }
+    fn disconnect(&self) -> bool {
+        Stream::disconnect(self)
     }
 }
 

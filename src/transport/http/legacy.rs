@@ -5,7 +5,7 @@ use super::body::SseBody;
 use super::events::frame;
 use super::sessions::{new_session_id, HttpSession};
 use super::{read_body, refuse, request_headers, rpc_status, status, ResponseBody, State};
-use crate::dispatch::{Backend, Route};
+use crate::dispatch::Backend;
 use crate::jsonrpc::{self, Parsed};
 use bytes::Bytes;
 use hyper::body::Incoming;
@@ -98,15 +98,6 @@ pub(super) async fn post<B: Backend>(state: Arc<State<B>>, req: Request<Incoming
             return status(StatusCode::BAD_REQUEST, "Could not parse message", "text/plain");
         }
     }
-    let sink = session.core.sink().clone();
-    state.server.handle_routed(
-        &session.core,
-        parsed,
-        Route {
-            reply: sink.clone(),
-            stream: sink,
-            headers: Some(headers),
-        },
-    );
+    state.server.handle_on_session(&session.core, parsed, Some(headers));
     status(StatusCode::ACCEPTED, Bytes::from_static(b"Accepted"), "text/plain")
 }

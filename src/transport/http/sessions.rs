@@ -22,18 +22,6 @@ pub struct HttpSession {
     last_seen: Mutex<Instant>,
 }
 
-/// Session-level messages (list changes, requests not tied to a POST) go to the GET stream.
-struct GetStreamSink(Arc<Stream>);
-
-impl Sink for GetStreamSink {
-    fn send(&self, message: Vec<u8>) {
-        self.0.send(message);
-    }
-    fn disconnect(&self) -> bool {
-        self.0.disconnect()
-    }
-}
-
 impl HttpSession {
     /// `open_core` creates the engine session given the sink for session-level messages.
     pub fn new(
@@ -44,7 +32,8 @@ impl HttpSession {
     ) -> Arc<HttpSession> {
         let log = Arc::new(Mutex::new(EventLog::new(log_budget, log_pool)));
         let get = Stream::new(GET_STREAM, log.clone(), true);
-        let core = open_core(Arc::new(GetStreamSink(get.clone())));
+        // Session-level messages (list changes, requests not tied to a POST) go to the GET stream.
+        let core = open_core(get.clone());
         Arc::new(HttpSession {
             id,
             core,

@@ -187,16 +187,7 @@ async fn post<B: Backend>(state: Arc<State<B>>, req: Request<Incoming>) -> Respo
     }
     let shown = (!cfg.stateless).then_some(&*session);
     if !expects_reply(&parsed) {
-        let sink = session.core.sink().clone();
-        state.server.handle_routed(
-            &session.core,
-            parsed,
-            Route {
-                reply: sink.clone(),
-                stream: sink,
-                headers: Some(headers),
-            },
-        );
+        state.server.handle_on_session(&session.core, parsed, Some(headers));
         return with_session_header(status(StatusCode::ACCEPTED, Bytes::new(), "text/plain"), shown);
     }
     if cfg.json_response {
@@ -234,13 +225,13 @@ async fn post<B: Backend>(state: Arc<State<B>>, req: Request<Incoming>) -> Respo
         stateless: cfg.stateless,
         outstanding: AtomicUsize::new(1),
     });
-    let related: Arc<dyn Sink> = Arc::new(StreamSink(stream));
+    // Messages related to the request go on its stream, before the reply.
     state.server.handle_routed(
         &session.core,
         parsed,
         Route {
             reply,
-            stream: related,
+            stream,
             headers: Some(headers),
         },
     );
@@ -349,18 +340,6 @@ impl Sink for JsonReply {
         if let Some(tx) = self.0.lock().take() {
             let _ = tx.send(None);
         }
-    }
-}
-
-/// Messages related to a POST's request, before its reply.
-struct StreamSink(Arc<Stream>);
-
-impl Sink for StreamSink {
-    fn send(&self, message: Vec<u8>) {
-        self.0.send(message);
-    }
-    fn disconnect(&self) -> bool {
-        self.0.disconnect()
     }
 }
 
