@@ -347,11 +347,10 @@ class RawClient:
             message["params"] = params
         return message
 
-    def initialize(
+    def initialize_message(
         self, version: str = LATEST, capabilities: dict | None = None
-    ) -> tuple[str, dict[str, Any]]:
-        """initialize + notifications/initialized: (session id, initialize result)."""
-        msg = self.request_message(
+    ) -> dict[str, Any]:
+        return self.request_message(
             "initialize",
             {
                 "protocolVersion": version,
@@ -359,6 +358,12 @@ class RawClient:
                 "clientInfo": {"name": "raw-http-test", "version": "0"},
             },
         )
+
+    def initialize(
+        self, version: str = LATEST, capabilities: dict | None = None
+    ) -> tuple[str, dict[str, Any]]:
+        """initialize + notifications/initialized: (session id, initialize result)."""
+        msg = self.initialize_message(version, capabilities)
         r = self.post(msg)
         assert r.status_code == 200, (r.status_code, r.text)
         session = r.headers["mcp-session-id"]

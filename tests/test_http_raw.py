@@ -250,14 +250,7 @@ def test_refused_requests_keep_the_connection_usable(raw, server):
 def test_initialize_issues_random_visible_ascii_session_ids(raw):
     ids = set()
     for _ in range(12):
-        msg = raw.request_message(
-            "initialize",
-            {
-                "protocolVersion": LATEST,
-                "capabilities": {},
-                "clientInfo": {"name": "t", "version": "0"},
-            },
-        )
+        msg = raw.initialize_message()
         r = raw.post(msg)
         assert r.status_code == 200
         assert r.headers["content-type"].startswith("text/event-stream")
@@ -480,14 +473,7 @@ def test_older_protocols_get_no_priming_event(retry_server, version):
 
 def test_initialize_stream_has_no_priming_event(retry_server):
     raw = RawClient(retry_server)
-    msg = raw.request_message(
-        "initialize",
-        {
-            "protocolVersion": LATEST,
-            "capabilities": {},
-            "clientInfo": {"name": "t", "version": "0"},
-        },
-    )
+    msg = raw.initialize_message()
     events = sse_events(raw.post(msg).text)
     assert [e.get("event") for e in events] == ["message"]
     raw.close()
@@ -740,14 +726,7 @@ def test_delete_ends_running_requests(raw):
 def test_json_response_mode(start):
     server = start(json_response=True)
     raw = RawClient(server)
-    msg = raw.request_message(
-        "initialize",
-        {
-            "protocolVersion": LATEST,
-            "capabilities": {},
-            "clientInfo": {"name": "t", "version": "0"},
-        },
-    )
+    msg = raw.initialize_message()
     r = raw.post(msg, accept="application/json")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/json")
@@ -776,14 +755,7 @@ def test_json_response_mode(start):
 def test_stateless_mode_from_the_environment(start):
     server = start(env={"FASTMCP_STATELESS_HTTP": "true"})
     raw = RawClient(server)
-    msg = raw.request_message(
-        "initialize",
-        {
-            "protocolVersion": LATEST,
-            "capabilities": {},
-            "clientInfo": {"name": "t", "version": "0"},
-        },
-    )
+    msg = raw.initialize_message()
     r = raw.post(msg)
     assert "mcp-session-id" not in r.headers
     assert reply_of(r)["result"]["serverInfo"]["name"] == "context-demo"
@@ -910,14 +882,7 @@ def test_max_sessions(start):
     server = start(max_sessions=3)
     raw = RawClient(server)
     sessions = [raw.initialize()[0] for _ in range(3)]
-    msg = raw.request_message(
-        "initialize",
-        {
-            "protocolVersion": LATEST,
-            "capabilities": {},
-            "clientInfo": {"name": "t", "version": "0"},
-        },
-    )
+    msg = raw.initialize_message()
     error = rpc_error(raw.post(msg), 503)
     assert "maximum of 3 sessions" in error["message"]
     # The existing sessions are unaffected; ending one makes room.
