@@ -3,6 +3,7 @@
 //! Rust implementation in tests).
 
 use crate::jsonrpc::{self, Message, Parsed, Rejected, RequestId, RpcError};
+use crate::outgoing::Outgoing;
 use crate::protocol::{self, logging::Level, ServerInfo};
 use crate::registry::{DefinitionError, ListField, ListKind, Registry, ResourceTarget};
 use crate::session::{RequestCtx, Session, Sink};
@@ -109,10 +110,10 @@ struct BatchCollector {
 }
 
 impl BatchCollector {
-    fn arrive(&self, reply: Option<Vec<u8>>) {
+    fn arrive(&self, reply: Option<Outgoing>) {
         let mut st = self.state.lock();
         if let Some(r) = reply {
-            st.1.push(r);
+            st.1.push(r.into_vec());
         }
         st.0 -= 1;
         if st.0 == 0 && !st.1.is_empty() {
@@ -127,13 +128,13 @@ impl BatchCollector {
                 out.extend_from_slice(p);
             }
             out.push(b']');
-            self.out.send(out);
+            self.out.send(out.into());
         }
     }
 }
 
 impl Sink for BatchCollector {
-    fn send(&self, message: Vec<u8>) {
+    fn send(&self, message: Outgoing) {
         self.arrive(Some(message));
     }
     fn skip(&self) {
@@ -328,7 +329,7 @@ impl<B: Backend> Server<B> {
     pub fn handle_routed(&self, session: &Arc<Session>, parsed: Parsed, route: Route) {
         match parsed {
             Parsed::Single(m) => self.handle_message(session, m, &route),
-            Parsed::Rejected(r) => route.reply.send(jsonrpc::error_bytes(r.id.as_ref(), &r.error)),
+            Parsed::Rejected(r) => route.reply.send(jsonrpc::error_bytes(r.id.as_ref(), &r.error).into()),
             Parsed::Batch(items) => self.handle_batch(session, items, route),
         }
     }
@@ -341,7 +342,7 @@ impl<B: Backend> Server<B> {
                 jsonrpc::INVALID_REQUEST,
                 "Invalid request: batches are not supported by this protocol version",
             );
-            route.reply.send(jsonrpc::error_bytes(None, &e));
+            route.reply.send(jsonrpc::error_bytes(None, &e).into());
             return;
         }
         // Requests and rejected items each get one reply; notifications and responses none.
@@ -367,7 +368,7 @@ impl<B: Backend> Server<B> {
         for item in items {
             match item {
                 Ok(m) => self.handle_message(session, m, &batch_route),
-                Err(r) => collector.send(jsonrpc::error_bytes(r.id.as_ref(), &r.error)),
+                Err(r) => collector.send(jsonrpc::error_bytes(r.id.as_ref(), &r.error).into()),
             }
         }
     }

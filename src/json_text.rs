@@ -5,6 +5,7 @@
 //! nothing needs escaping, so this writer checks sixteen bytes at a time (SSE2 on x86_64,
 //! eight with plain integer arithmetic elsewhere) and copies clean runs in the same pass.
 //! The bytes written are exactly serde_json's compact form (the tests compare them).
+//! `is_clean` runs the same test without writing: a string it passes can be sent as it lies.
 
 #[cfg(any(test, not(target_arch = "x86_64")))]
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -70,19 +71,10 @@ fn copy_clean_blocks(out: &mut Vec<u8>, bytes: &[u8], mut i: usize) -> usize {
     // every store writes inside the capacity reserved above (at most `bytes.len() - from`
     // bytes past `out.len()`), and `set_len` covers exactly the bytes stored.
     unsafe {
-        let quote = _mm_set1_epi8(b'"' as i8);
-        let backslash = _mm_set1_epi8(b'\\' as i8);
-        let high3 = _mm_set1_epi8(0xe0u8 as i8);
-        let zero = _mm_setzero_si128();
         let dst = out.as_mut_ptr().add(out.len());
         while i + 16 <= bytes.len() {
             let x = _mm_loadu_si128(bytes.as_ptr().add(i).cast());
-            let hits = _mm_or_si128(
-                _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
-                // A control character is a byte whose top three bits are all zero.
-                _mm_cmpeq_epi8(_mm_and_si128(x, high3), zero),
-            );
-            if _mm_movemask_epi8(hits) != 0 {
+            if block_needs_escape(x) {
                 break;
             }
             _mm_storeu_si128(dst.add(i - from).cast(), x);
@@ -91,6 +83,38 @@ fn copy_clean_blocks(out: &mut Vec<u8>, bytes: &[u8], mut i: usize) -> usize {
         out.set_len(out.len() + (i - from));
     }
     i
+}
+
+/// Whether any of the sixteen bytes in `x` is a control character, `"` or `\`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn block_needs_escape(x: std::arch::x86_64::__m128i) -> bool {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of the x86_64 baseline; these are register-only operations.
+    unsafe {
+        let quote = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'"' as i8));
+        let backslash = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8));
+        // A control character is a byte whose top three bits are all zero.
+        let control = _mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8(0xe0u8 as i8)), _mm_setzero_si128());
+        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control)) != 0
+    }
+}
+
+/// Whether `s` goes into JSON as it is, between quotes: nothing in it needs escaping.
+pub fn is_clean(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let mut blocks = bytes.chunks_exact(16);
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE2 is part of the x86_64 baseline; each load reads one 16-byte chunk.
+    let clean = blocks.all(|b| !block_needs_escape(unsafe { std::arch::x86_64::_mm_loadu_si128(b.as_ptr().cast()) }));
+    #[cfg(not(target_arch = "x86_64"))]
+    let clean = blocks.all(|b| {
+        let (lo, hi) = b.split_at(8);
+        !needs_escape(u64::from_le_bytes(lo.try_into().expect("eight bytes")))
+            && !needs_escape(u64::from_le_bytes(hi.try_into().expect("eight bytes")))
+    });
+    let mut buf = [0u8; 6];
+    clean && blocks.remainder().iter().all(|&b| escape(b, &mut buf).is_none())
 }
 
 /// The same, eight bytes at a time in a general-purpose register.
@@ -208,6 +232,20 @@ mod tests {
             }
         }
         same_as_serde(&s);
+    }
+
+    #[test]
+    fn clean_means_serde_writes_it_verbatim() {
+        let mut cases: Vec<String> = vec![String::new(), "x".repeat(100_000), "日本語 é 😀".repeat(50)];
+        for b in 0u8..=0x7f {
+            for at in [0, 5, 15, 16, 17, 31, 33] {
+                cases.push(format!("{}{}{}", "a".repeat(at), char::from(b), "z".repeat(40)));
+            }
+        }
+        for s in &cases {
+            let verbatim = serde_json::to_string(s).unwrap() == format!("\"{s}\"");
+            assert_eq!(is_clean(s), verbatim, "for {s:?}");
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod dispatch;
 pub mod json_text;
 pub mod jsonrpc;
+pub mod outgoing;
 pub mod protocol;
 pub mod registry;
 pub mod session;

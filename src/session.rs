@@ -6,6 +6,7 @@
 //! await an answer.
 
 use crate::jsonrpc::{self, RequestId, RpcError};
+use crate::outgoing::Outgoing;
 use crate::protocol::logging::Level;
 use parking_lot::{Condvar, Mutex};
 use serde_json::{Map, Value};
@@ -16,7 +17,7 @@ use std::time::{Duration, Instant};
 
 /// Where serialised messages go. Transports implement it.
 pub trait Sink: Send + Sync {
-    fn send(&self, message: Vec<u8>);
+    fn send(&self, message: Outgoing);
     /// A request ended without a reply (it was cancelled). Collectors that wait for a
     /// fixed number of replies (batches, HTTP request streams) count it as done.
     fn skip(&self) {}
@@ -70,9 +71,9 @@ impl Session {
         &self.sink
     }
 
-    pub fn send(&self, message: Vec<u8>) {
+    pub fn send(&self, message: impl Into<Outgoing>) {
         if !self.closed.load(Ordering::Acquire) {
-            self.sink.send(message);
+            self.sink.send(message.into());
         }
     }
 
@@ -203,7 +204,7 @@ impl Session {
         }
         let id = self.next_request_id.fetch_add(1, Ordering::Relaxed);
         self.pending.lock().insert(id, callback);
-        sink.send(jsonrpc::request_bytes(&RequestId::Int(id), method, params));
+        sink.send(jsonrpc::request_bytes(&RequestId::Int(id), method, params).into());
     }
 
     /// A response or error from the client. False when nothing waited for it.
@@ -292,7 +293,7 @@ impl RequestCtx {
 
     /// Send the result (already serialised JSON). Ignored after cancellation or a first reply.
     pub fn respond_json(&self, result_json: &[u8]) {
-        self.send_reply(jsonrpc::response_bytes(&self.id, result_json));
+        self.send_reply(jsonrpc::response_bytes(&self.id, result_json).into());
     }
 
     /// Reply with a result that `write` serialises straight into the message after the
@@ -300,23 +301,23 @@ impl RequestCtx {
     /// fails, `on_error` turns its error into the error reply.
     pub fn respond_with<E>(
         &self,
-        write: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
+        write: impl FnOnce(&mut Outgoing) -> Result<(), E>,
         on_error: impl FnOnce(E) -> RpcError,
     ) {
         if self.is_cancelled() || self.is_done() {
             return; // nobody will read it: skip the work
         }
-        let mut message = jsonrpc::response_head(&self.id, 128);
+        let mut message = Outgoing::from(jsonrpc::response_head(&self.id, 128));
         match write(&mut message) {
             Ok(()) => {
-                message.push(b'}');
+                message.text_mut().push(b'}');
                 self.send_reply(message);
             }
             Err(e) => self.respond_error(&on_error(e)),
         }
     }
 
-    fn send_reply(&self, message: Vec<u8>) {
+    fn send_reply(&self, message: Outgoing) {
         if self.is_cancelled() || !self.claim() {
             return;
         }
@@ -334,7 +335,7 @@ impl RequestCtx {
         if self.is_cancelled() || !self.claim() {
             return;
         }
-        self.reply.send(jsonrpc::error_bytes(Some(&self.id), error));
+        self.reply.send(jsonrpc::error_bytes(Some(&self.id), error).into());
         self.session.untrack(&self.id);
     }
 
@@ -370,7 +371,7 @@ impl RequestCtx {
 
     pub fn notify(&self, method: &str, params: Option<&Value>) {
         if !self.session.is_closed() {
-            self.stream.send(jsonrpc::notification_bytes(method, params));
+            self.stream.send(jsonrpc::notification_bytes(method, params).into());
         }
     }
 

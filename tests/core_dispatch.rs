@@ -3,6 +3,7 @@
 
 use ferromcp::dispatch::{Backend, Call, CallKind, Extra, Server};
 use ferromcp::jsonrpc;
+use ferromcp::outgoing::Outgoing;
 use ferromcp::protocol::ServerInfo;
 use ferromcp::session::{Session, Sink};
 use parking_lot::Mutex;
@@ -13,10 +14,10 @@ use std::sync::Arc;
 struct Collect(Mutex<Vec<Value>>);
 
 impl Sink for Collect {
-    fn send(&self, message: Vec<u8>) {
+    fn send(&self, message: Outgoing) {
         self.0
             .lock()
-            .push(serde_json::from_slice(&message).expect("we only send JSON"));
+            .push(serde_json::from_slice(&message.into_vec()).expect("we only send JSON"));
     }
 }
 

@@ -656,6 +656,55 @@ def test_resume_a_finished_stream_replays_the_rest(retry_server):
     raw.close()
 
 
+def long_text_call(raw: RawClient, text: str) -> dict:
+    return raw.request_message("tools/call", call_params("shout", {"text": text, "loud": False}))
+
+
+def assert_long_text_reply(reply: dict, msg: dict, text: str) -> None:
+    assert reply["id"] == msg["id"]
+    assert reply["result"] == {
+        "content": [{"type": "text", "text": text}],
+        "structuredContent": {"result": text},
+        "isError": False,
+    }
+
+
+# Long texts with nothing to escape are sent from the string objects themselves; the event
+# log joins such a reply when it keeps it.
+LONG_TEXT = "\u00e9\u2713-" * 50_000 + "ab" * 100_000
+
+
+def test_a_long_reply_is_replayed_whole(server_path):
+    with HttpServer(server_path("tools_server")) as s:
+        raw = RawClient(s)
+        session, _ = raw.initialize()
+        msg = long_text_call(raw, LONG_TEXT)
+        with raw.stream("POST", msg, session) as post:
+            events = SseReader(post)
+            priming = events.next()
+            assert priming["data"] == ""
+            sent = events.next_message()
+        assert_long_text_reply(sent, msg, LONG_TEXT)
+        r = raw.get(session, extra={"last-event-id": priming["id"]})
+        assert r.status_code == 200
+        [replayed] = sse_messages(r.text)
+        assert_long_text_reply(replayed, msg, LONG_TEXT)
+        raw.close()
+
+
+def test_a_long_json_response_has_its_exact_length(server_path):
+    with HttpServer(server_path("tools_server"), json_response=True) as s:
+        raw = RawClient(s)
+        session, _ = raw.initialize()
+        msg = long_text_call(raw, LONG_TEXT)
+        r = raw.post(msg, session)
+        assert r.status_code == 200
+        assert r.headers["content-type"] == "application/json"
+        assert int(r.headers["content-length"]) == len(r.content)
+        assert_long_text_reply(r.json(), msg, LONG_TEXT)
+        raw.close()
+
+
 def test_resume_the_standalone_stream(raw):
     session, _ = raw.initialize()
     with raw.stream("GET", None, session) as get:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 import pytest
 
@@ -167,6 +168,70 @@ def test_multi_megabyte_messages_both_ways(raw_server):
         reply = server.request("tools/call", {"name": "plain_text", "arguments": {"text": text}})
         assert reply["result"]["content"] == [{"type": "text", "text": f"plain: {text}"}]
         assert server.request("ping")["result"] == {}
+
+
+def compact(message: Any) -> bytes:
+    """A message as ferromcp writes it: compact JSON, UTF-8 unescaped, one line."""
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+
+
+# Long ASCII, long UTF-8, and exactly at the length from which a clean text is sent from the
+# string object itself rather than copied into the reply.
+LONG_CLEAN_TEXTS = [
+    "ab" * 150_000,
+    "\u00e9\u2713-" * 100_000,
+    "x" * (64 * 1024),
+    "y" * (64 * 1024 - 1),
+]
+
+
+def shout_reply(rid: Any, text: str) -> dict[str, Any]:
+    return {
+        "jsonrpc": "2.0",
+        "id": rid,
+        "result": {
+            "content": [{"type": "text", "text": text}],
+            "structuredContent": {"result": text},
+            "isError": False,
+        },
+    }
+
+
+def test_long_clean_texts_are_byte_exact(raw_server):
+    """Long texts with nothing to escape go out twice (content and structured output) without
+    being copied into the reply; the line on the wire is still exactly the compact JSON."""
+    server = raw_server()
+    server.initialize()
+    for i, text in enumerate(LONG_CLEAN_TEXTS):
+        server.send(
+            {
+                "jsonrpc": "2.0",
+                "id": i,
+                "method": "tools/call",
+                "params": {"name": "shout", "arguments": {"text": text, "loud": False}},
+            }
+        )
+        line = server.lines.get(timeout=10)
+        assert line == compact(shout_reply(i, text)), f"text {i}: {line[:120]!r}"
+    assert server.request("ping")["result"] == {}
+
+
+def test_long_clean_text_inside_a_batch(raw_server):
+    server = raw_server()
+    server.initialize("2025-03-26")
+    text = LONG_CLEAN_TEXTS[1]
+    call = {"name": "shout", "arguments": {"text": text, "loud": False}}
+    server.send(
+        [
+            {"jsonrpc": "2.0", "id": "big", "method": "tools/call", "params": call},
+            {"jsonrpc": "2.0", "id": "p", "method": "ping"},
+        ]
+    )
+    replies = server.read()
+    assert sorted(replies, key=lambda r: r["id"]) == [
+        shout_reply("big", text),
+        {"jsonrpc": "2.0", "id": "p", "result": {}},
+    ]
 
 
 # --- batches -------------------------------------------------------------------------

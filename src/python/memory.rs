@@ -6,6 +6,7 @@
 use super::backend::{LoopItem, LoopSender, PyBackend};
 use crate::dispatch::Server;
 use crate::jsonrpc;
+use crate::outgoing::Outgoing;
 use crate::session::{Session, Sink};
 use pyo3::prelude::*;
 use std::sync::Arc;
@@ -16,8 +17,9 @@ pub struct CallbackSink {
 }
 
 impl Sink for CallbackSink {
-    fn send(&self, message: Vec<u8>) {
-        self.loop_tx.push(LoopItem::Deliver(self.callback.clone(), message));
+    fn send(&self, message: Outgoing) {
+        self.loop_tx
+            .push(LoopItem::Deliver(self.callback.clone(), message.into_vec()));
     }
 }
 

@@ -5,6 +5,7 @@
 
 use crate::dispatch::{Backend, Server};
 use crate::jsonrpc;
+use crate::outgoing::Outgoing;
 use crate::session::{Session, Sink};
 use crossbeam_channel::{unbounded, Receiver, Sender};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -37,10 +38,10 @@ fn widen_pipe(fd: impl AsFd) {
     let _ = fd;
 }
 
-struct ChannelSink(Sender<Vec<u8>>);
+struct ChannelSink(Sender<Outgoing>);
 
 impl Sink for ChannelSink {
-    fn send(&self, message: Vec<u8>) {
+    fn send(&self, message: Outgoing) {
         // The writer only goes away at shutdown; a late message then has nowhere to go.
         let _ = self.0.send(message);
     }
@@ -76,7 +77,7 @@ where
     R: Read + AsFd + Send + 'static,
     W: Write + AsFd + Send + 'static,
 {
-    let (tx, rx) = unbounded::<Vec<u8>>();
+    let (tx, rx) = unbounded::<Outgoing>();
     let stop = tx.clone();
     let session = server.open_session(None, Arc::new(ChannelSink(tx)));
     let writer = std::thread::Builder::new()
@@ -94,7 +95,7 @@ where
             // finish once what is queued is out.
             s.wait_idle(DRAIN_ON_EOF);
             s.close();
-            let _ = stop.send(Vec::new());
+            let _ = stop.send(Outgoing::default());
         })?;
     Ok(StdioServer {
         session,
@@ -143,7 +144,7 @@ fn trim_line(line: &[u8]) -> &[u8] {
     &line[start..end.max(start)]
 }
 
-fn write_loop<W: Write + AsFd>(rx: Receiver<Vec<u8>>, output: W) {
+fn write_loop<W: Write + AsFd>(rx: Receiver<Outgoing>, output: W) {
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, output);
     let mut widened = false;
     while let Ok(first) = rx.recv() {
@@ -158,7 +159,10 @@ fn write_loop<W: Write + AsFd>(rx: Receiver<Vec<u8>>, output: W) {
                 widen_pipe(out.get_ref());
                 widened = true;
             }
-            if out.write_all(&msg).and_then(|_| out.write_all(b"\n")).is_err() {
+            // Small pieces gather in the buffer; a large one (a spliced string) goes
+            // straight from where it lies to the pipe.
+            let written = msg.pieces().try_for_each(|piece| out.write_all(piece));
+            if written.and_then(|_| out.write_all(b"\n")).is_err() {
                 // The client stopped reading; keep draining so senders never block.
                 for _ in rx.iter() {}
                 return;

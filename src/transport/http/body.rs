@@ -1,9 +1,11 @@
-//! Response bodies: fixed ones, and SSE bodies fed by a channel with keep-alive comments.
+//! Response bodies: fixed ones (whole or in pieces), and SSE bodies fed by a channel with
+//! keep-alive comments.
 
 use bytes::Bytes;
 use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Body, Frame};
+use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -14,6 +16,45 @@ pub type ResponseBody = UnsyncBoxBody<Bytes, Infallible>;
 
 pub fn full(data: impl Into<Bytes>) -> ResponseBody {
     Full::new(data.into()).boxed_unsync()
+}
+
+/// A fixed body sent as the given pieces, in order, with its length known up front.
+pub fn pieces(mut frames: Vec<Bytes>) -> ResponseBody {
+    if frames.len() == 1 {
+        return full(frames.pop().expect("one frame"));
+    }
+    let remaining = frames.iter().map(|f| f.len() as u64).sum();
+    Pieces {
+        frames: frames.into(),
+        remaining,
+    }
+    .boxed_unsync()
+}
+
+struct Pieces {
+    frames: VecDeque<Bytes>,
+    remaining: u64,
+}
+
+impl Body for Pieces {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        let next = self.frames.pop_front();
+        if let Some(f) = &next {
+            self.remaining -= f.len() as u64;
+        }
+        Poll::Ready(next.map(|f| Ok(Frame::data(f))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.frames.is_empty()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        hyper::body::SizeHint::with_exact(self.remaining)
+    }
 }
 
 /// An SSE body: frames from `rx` until every sender is gone, with a comment line

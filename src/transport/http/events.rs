@@ -6,6 +6,7 @@
 //! budget, and all logs of a server draw on one shared pool, so many sessions (or a few huge
 //! replies) cannot hold unbounded memory: what does not fit is sent but not kept.
 
+use crate::outgoing::Outgoing;
 use crate::session::Sink;
 use bytes::Bytes;
 use parking_lot::Mutex;
@@ -115,7 +116,7 @@ impl EventLog {
     /// that, is not kept: a client resuming past it does not get it again.
     pub fn push(&mut self, stream: u64, seq: u64, data: Bytes) {
         let n = data.len();
-        if n > self.budget {
+        if !self.would_keep(n) {
             return;
         }
         while self.bytes + n > self.budget {
@@ -129,6 +130,11 @@ impl EventLog {
         }
         self.bytes += n;
         self.events.push_back(Logged { stream, seq, data });
+    }
+
+    /// Whether an event of `n` bytes fits this session's budget at all.
+    pub fn would_keep(&self, n: usize) -> bool {
+        n <= self.budget
     }
 
     fn drop_oldest(&mut self) {
@@ -201,23 +207,36 @@ impl Stream {
     }
 
     /// Send one JSON-RPC message as an event.
-    pub fn send(&self, message: Vec<u8>) {
-        let data = Bytes::from(message);
+    pub fn send(&self, message: impl Into<Outgoing>) {
+        let message = message.into();
+        let len = message.len();
         let id = if self.resumable {
             let seq = self.seq.fetch_add(1, Ordering::AcqRel);
-            self.log.lock().push(self.id, seq, data.clone());
-            Some(format!("{}-{}", self.id, seq))
+            Some((seq, format!("{}-{}", self.id, seq)))
         } else {
             None
         };
-        if data.len() < LARGE_EVENT {
-            self.deliver(frame(id.as_deref(), Some("message"), &data, None));
-        } else {
-            // A large message goes out as it is, between its frame's head and tail, rather
-            // than copied into one frame buffer (the log shares the same bytes).
-            let head = frame_head(id.as_deref(), Some("message"), None, 0);
-            self.deliver_parts([Bytes::from(head), data, Bytes::from_static(FRAME_TAIL)]);
+        let name = id.as_ref().map(|(_, name)| name.as_str());
+        if len < LARGE_EVENT {
+            let data = Bytes::from(message.into_vec());
+            if let Some((seq, _)) = &id {
+                self.log.lock().push(self.id, *seq, data.clone());
+            }
+            self.deliver(frame(name, Some("message"), &data, None));
+            return;
         }
+        // A large message goes out as its pieces, between its frame's head and tail, rather
+        // than copied into one frame buffer. The log joins them only when it keeps them.
+        let mut parts = vec![Bytes::from(frame_head(name, Some("message"), None, 0))];
+        parts.extend(message.into_frames());
+        if let Some((seq, _)) = &id {
+            let mut log = self.log.lock();
+            if log.would_keep(len) {
+                log.push(self.id, *seq, Bytes::from(parts[1..].concat()));
+            }
+        }
+        parts.push(Bytes::from_static(FRAME_TAIL));
+        self.deliver_parts(parts);
     }
 
     pub fn deliver(&self, frame: Bytes) {
@@ -225,7 +244,7 @@ impl Stream {
     }
 
     /// Queue the pieces of one frame together, so no other event lands between them.
-    fn deliver_parts<const N: usize>(&self, parts: [Bytes; N]) {
+    fn deliver_parts(&self, parts: impl IntoIterator<Item = Bytes>) {
         let mut conn = self.conn.lock();
         if let Some(tx) = conn.as_ref() {
             for part in parts {
@@ -278,7 +297,7 @@ impl Stream {
 /// A stream is where messages related to its request (or, for the GET stream, the
 /// session's own messages) go.
 impl Sink for Stream {
-    fn send(&self, message: Vec<u8>) {
+    fn send(&self, message: Outgoing) {
         Stream::send(self, message);
     }
     fn disconnect(&self) -> bool {

@@ -230,10 +230,14 @@ pub(crate) fn header<'a>(req: &'a Request<Incoming>, name: &str) -> Option<&'a s
 }
 
 pub(crate) fn status(code: StatusCode, body: impl Into<Bytes>, content_type: &str) -> Response<ResponseBody> {
+    with_body(code, full(body), content_type)
+}
+
+pub(crate) fn with_body(code: StatusCode, body: ResponseBody, content_type: &str) -> Response<ResponseBody> {
     Response::builder()
         .status(code)
         .header("content-type", content_type)
-        .body(full(body))
+        .body(body)
         .expect("valid response")
 }
 

@@ -1,12 +1,13 @@
 //! Streamable HTTP: one endpoint; POST carries client messages, GET opens the
 //! standalone stream (or resumes one), DELETE ends the session.
 
-use super::body::SseBody;
+use super::body::{self, SseBody};
 use super::events::{frame, parse_event_id, Stream};
 use super::sessions::{new_session_id, HttpSession};
-use super::{header, read_body, refuse, request_headers, rpc_status, status, ResponseBody, State};
+use super::{header, read_body, refuse, request_headers, rpc_status, status, with_body, ResponseBody, State};
 use crate::dispatch::{Backend, Route};
 use crate::jsonrpc::{self, Message, Parsed, INVALID_REQUEST};
+use crate::outgoing::Outgoing;
 use crate::protocol;
 use crate::session::Sink;
 use bytes::Bytes;
@@ -205,7 +206,7 @@ async fn post<B: Backend>(state: Arc<State<B>>, req: Request<Incoming>) -> Respo
             },
         );
         let r = match rx.await {
-            Ok(Some(bytes)) => status(StatusCode::OK, bytes, "application/json"),
+            Ok(Some(reply)) => with_body(StatusCode::OK, body::pieces(reply.into_frames()), "application/json"),
             _ => status(StatusCode::ACCEPTED, Bytes::new(), "text/plain"),
         };
         if cfg.stateless {
@@ -328,10 +329,10 @@ fn delete<B: Backend>(state: Arc<State<B>>, req: Request<Incoming>) -> Response<
 }
 
 /// The reply of a JSON-response POST.
-struct JsonReply(Mutex<Option<tokio::sync::oneshot::Sender<Option<Vec<u8>>>>>);
+struct JsonReply(Mutex<Option<tokio::sync::oneshot::Sender<Option<Outgoing>>>>);
 
 impl Sink for JsonReply {
-    fn send(&self, message: Vec<u8>) {
+    fn send(&self, message: Outgoing) {
         if let Some(tx) = self.0.lock().take() {
             let _ = tx.send(Some(message));
         }
@@ -364,7 +365,7 @@ impl StreamReply {
 }
 
 impl Sink for StreamReply {
-    fn send(&self, message: Vec<u8>) {
+    fn send(&self, message: Outgoing) {
         self.stream.send(message);
         self.done();
     }
