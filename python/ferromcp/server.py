@@ -78,6 +78,7 @@ class FastMCP:
         lifespan: Callable[[FastMCP], Any] | None = UNSET,
         auth: Any = UNSET,
         transport_security: Any = UNSET,
+        list_page_size: int | None = UNSET,
     ) -> None:
         passed = {
             "debug": debug,
@@ -100,6 +101,7 @@ class FastMCP:
             "lifespan": lifespan,
             "auth": auth,
             "transport_security": transport_security,
+            "list_page_size": list_page_size,
         }
         self.settings = Settings(
             {key: value for key, value in passed.items() if value is not UNSET}
@@ -153,6 +155,8 @@ class FastMCP:
             warn_on_duplicate_prompts=self.settings.warn_on_duplicate_prompts
         )
         self._prompt_manager.on_add = self._publish_prompt
+        if self.settings.list_page_size is not None:
+            self._apply_list_page_size()
 
         _configure_logging(self.settings.log_level)
 
@@ -609,6 +613,7 @@ class FastMCP:
 
         from ferromcp import _runtime
 
+        self._apply_list_page_size()
         async with self._lifespan() as lifespan_context:
             # Handlers read it for ctx.request_context.lifespan_context.
             self._lifespan_context = lifespan_context
@@ -638,12 +643,19 @@ class FastMCP:
         for route in self._custom_starlette_routes:
             self._core.add_route(route.path, route.methods, route_handler(route.endpoint))
 
+        self._apply_list_page_size()
         async with self._lifespan() as lifespan_context:
             self._lifespan_context = lifespan_context
             try:
                 await _runtime.serve_http(self._core, self._http_config())
             finally:
                 self._lifespan_context = {}
+
+    def _apply_list_page_size(self) -> None:
+        from ferromcp.settings import check_list_page_size
+
+        size = check_list_page_size(self.settings.list_page_size)
+        self._core.set_page_size(size or 0)
 
     def _http_config(self) -> dict[str, Any]:
         """The settings the Rust HTTP server reads (keys as it names them)."""

@@ -43,6 +43,19 @@ def _log_level(text: str) -> str:
     return level
 
 
+def check_list_page_size(value: Any) -> int | None:
+    """A page size for the `*/list` methods: None (everything in one page) or an int >= 1."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"list_page_size must be None or an integer >= 1, got {value!r}")
+    return value
+
+
+def _page_size(text: str) -> int:
+    return check_list_page_size(int(text))  # type: ignore[return-value]
+
+
 def _string_list(text: str) -> list[str]:
     import json
 
@@ -74,6 +87,9 @@ _FIELDS: dict[str, tuple[Any, Callable[[str], Any] | None]] = {
     "lifespan": (None, None),
     "auth": (None, None),
     "transport_security": (None, None),
+    # ferromcp's own: items per tools/resources/templates/prompts list page (None: no paging,
+    # as the SDK). Not in the SDK's constructor, so it comes last and is keyword-only.
+    "list_page_size": (None, _optional(_page_size)),
 }
 
 SETTING_NAMES = tuple(_FIELDS)
@@ -169,6 +185,7 @@ class Settings:
             raise ValueError(
                 f"log_level must be one of {', '.join(LOG_LEVELS)}, got {self.log_level!r}"
             )
+        self.list_page_size = check_list_page_size(self.list_page_size)
         if self.transport_security is None and self.host in ("127.0.0.1", "localhost", "::1"):
             self.transport_security = localhost_protection()
 

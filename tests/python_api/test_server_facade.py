@@ -19,7 +19,10 @@ def test_constructor_signature_matches_the_sdk() -> None:
     sdk = importlib.import_module("mcp.server.fastmcp")
     ours = inspect.signature(FastMCP)
     theirs = inspect.signature(sdk.FastMCP)
-    assert list(ours.parameters) == list(theirs.parameters)
+    # The SDK's parameters in its order, then ferromcp's own keyword-only settings.
+    assert list(ours.parameters) == [*theirs.parameters, "list_page_size"]
+    extra = ours.parameters["list_page_size"]
+    assert (extra.kind, extra.default) == (inspect.Parameter.KEYWORD_ONLY, None)
     for name, parameter in theirs.parameters.items():
         assert ours.parameters[name].kind == parameter.kind, name
         assert repr(ours.parameters[name].default) == repr(parameter.default), name
@@ -555,3 +558,39 @@ def test_log_argument_errors() -> None:
         server._core.tools["bad_logs"], {"name": "bad_logs", "arguments": {}}, True, FakeHandle()
     )
     assert errors == ["TypeError", "TypeError", "TypeError"]
+
+
+# --- list_page_size ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def page_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The page sizes the facade gives the engine (the recorder has no set_page_size)."""
+    given: list[int] = []
+    monkeypatch.setattr(
+        RecorderServer, "set_page_size", lambda self, n: given.append(n), raising=False
+    )
+    return given
+
+
+def test_list_page_size_setting(monkeypatch: pytest.MonkeyPatch, page_sizes: list[int]) -> None:
+    monkeypatch.delenv("FASTMCP_LIST_PAGE_SIZE", raising=False)
+    # Default as the SDK: no paging, and the engine is left at "everything in one page".
+    assert FastMCP().settings.list_page_size is None
+    assert page_sizes == []
+    assert FastMCP(list_page_size=25).settings.list_page_size == 25
+    assert page_sizes == [25]
+    monkeypatch.setenv("FASTMCP_LIST_PAGE_SIZE", "10")
+    assert FastMCP().settings.list_page_size == 10
+    assert FastMCP(list_page_size=None).settings.list_page_size is None  # explicit wins
+    monkeypatch.setenv("FASTMCP_LIST_PAGE_SIZE", "none")
+    assert FastMCP().settings.list_page_size is None
+    for bad in ("0", "-3", "many"):
+        monkeypatch.setenv("FASTMCP_LIST_PAGE_SIZE", bad)
+        with pytest.raises(ValueError, match="FASTMCP_LIST_PAGE_SIZE"):
+            FastMCP()
+    monkeypatch.delenv("FASTMCP_LIST_PAGE_SIZE")
+    for bad_value in (0, -1, 2.5, True, "3"):
+        with pytest.raises(ValueError, match="list_page_size"):
+            FastMCP(list_page_size=bad_value)  # type: ignore[arg-type]
+    assert "list_page_size" in FastMCP().settings.model_dump()
