@@ -6,6 +6,8 @@ mirrored into the Rust engine (`ferromcp._core.Server`), which serves the protoc
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from ferromcp import _core_bridge
 from ferromcp.context import Context, context_for
 from ferromcp.exceptions import ResourceError
@@ -20,12 +22,34 @@ from ferromcp.tools.tool_manager import ToolManager
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from typing import Any
 
 __all__ = ["FastMCP", "Context", "MCPServer", "Settings", "TransportSecuritySettings"]
 
 TRANSPORTS = ("stdio", "sse", "streamable-http", "http")
+
+# Keywords of `run()` and the async run methods: the transport settings SDK v2's
+# `MCPServer.run()` takes for "sse" and "streamable-http" (one Rust server serves both, so
+# every transport takes all of them), plus fastmcp's `path` (the endpoint of the transport
+# run) and `log_level`. They apply to that run only; over stdio only `log_level` matters.
+RUN_KEYWORDS = (
+    "host",
+    "port",
+    "path",
+    "streamable_http_path",
+    "sse_path",
+    "message_path",
+    "json_response",
+    "stateless_http",
+    "event_store",
+    "retry_interval",
+    "max_request_body_size",
+    "session_idle_timeout",
+    "max_sessions",
+    "transport_security",
+    "log_level",
+)
 
 
 def _version() -> str:
@@ -581,22 +605,44 @@ class FastMCP:
     ) -> Any:
         """Serve until the client goes away: "stdio", "sse" or "streamable-http" (alias "http").
 
+        Keyword arguments are transport settings for this run only, as SDK v2's
+        `MCPServer.run()` takes them (`host`, `port`, `streamable_http_path`, `json_response`,
+        ...; see RUN_KEYWORDS); they override `self.settings` until the run ends. Any other
+        keyword is a TypeError.
+
         Called with a pair of message streams instead (the SDK's in-memory test helpers pass
         a server straight to `server.run(read, write, options)`), it returns the coroutine
         serving that one session, as the low-level server's `run` does.
         """
         if not isinstance(transport, str):
             return self._mcp_server.run(transport, mount_path, *args, **kwargs)
-        if transport not in TRANSPORTS:
-            raise ValueError(f"Unknown transport: {transport}")
+        if args:
+            raise TypeError(
+                f"run() takes at most 2 positional arguments ({2 + len(args)} given); "
+                "pass transport settings as keywords"
+            )
+        _check_transport(transport)
+        _check_run_keywords("run", kwargs)
         import asyncio
 
+        asyncio.run(self.run_async(transport, mount_path, **kwargs))
+
+    async def run_async(
+        self, transport: str = "stdio", mount_path: str | None = None, **kwargs: Any
+    ) -> None:
+        """`run()` for code already inside an event loop (fastmcp's name)."""
+        _check_transport(transport)
+        _check_run_keywords("run_async", kwargs)
         if transport == "stdio":
-            asyncio.run(self.run_stdio_async())
+            if mount_path is not None:
+                self.settings.mount_path = mount_path
+            await self.run_stdio_async(**kwargs)
         elif transport == "sse":
-            asyncio.run(self.run_sse_async(mount_path))
+            await self.run_sse_async(mount_path, **kwargs)
         else:
-            asyncio.run(self.run_streamable_http_async())
+            if mount_path is not None:
+                self.settings.mount_path = mount_path
+            await self._serve_http(transport, "run_async", kwargs)
 
     def create_initialization_options(self, *args: Any, **kwargs: Any) -> Any:
         return self._mcp_server.create_initialization_options(*args, **kwargs)
@@ -607,55 +653,111 @@ class FastMCP:
             return lifespan(self)
         return _empty_lifespan()
 
-    async def run_stdio_async(self) -> None:
-        """Serve over stdin/stdout with the Rust stdio transport."""
+    async def run_stdio_async(self, **kwargs: Any) -> None:
+        """Serve over stdin/stdout with the Rust stdio transport.
+
+        Takes the same keywords as `run()`; over stdio only `log_level` changes anything.
+        """
         import sys
 
         from ferromcp import _runtime
 
-        self._apply_list_page_size()
-        async with self._lifespan() as lifespan_context:
-            # Handlers read it for ctx.request_context.lifespan_context.
-            self._lifespan_context = lifespan_context
-            saved_stdout = sys.stdout
-            try:
-                # The runtime moves the real stdout to the engine and points sys.stdout at
-                # stderr, so a stray print() cannot corrupt the protocol stream.
-                await _runtime.serve_stdio(self._core)
-            finally:
-                sys.stdout = saved_stdout
-                self._lifespan_context = {}
+        _check_run_keywords("run_stdio_async", kwargs)
+        with self._settings_for_run("stdio", kwargs):
+            self._apply_list_page_size()
+            async with self._lifespan() as lifespan_context:
+                # Handlers read it for ctx.request_context.lifespan_context.
+                self._lifespan_context = lifespan_context
+                saved_stdout = sys.stdout
+                try:
+                    # The runtime moves the real stdout to the engine and points sys.stdout at
+                    # stderr, so a stray print() cannot corrupt the protocol stream.
+                    await _runtime.serve_stdio(self._core)
+                finally:
+                    sys.stdout = saved_stdout
+                    self._lifespan_context = {}
 
-    async def run_sse_async(self, mount_path: str | None = None) -> None:
-        """Serve the legacy HTTP+SSE transport (and Streamable HTTP on the same port)."""
+    async def run_sse_async(self, mount_path: str | None = None, **kwargs: Any) -> None:
+        """Serve the legacy HTTP+SSE transport (and Streamable HTTP on the same port).
+
+        `mount_path` is kept in `settings` (as SDK v1 does); keywords are as for `run()`.
+        """
+        _check_run_keywords("run_sse_async", kwargs)
         if mount_path is not None:
             self.settings.mount_path = mount_path
-        await self._serve_http()
+        await self._serve_http("sse", "run_sse_async", kwargs)
 
-    async def run_streamable_http_async(self) -> None:
-        """Serve Streamable HTTP with the Rust HTTP server until SIGINT/SIGTERM."""
-        await self._serve_http()
+    async def run_streamable_http_async(self, **kwargs: Any) -> None:
+        """Serve Streamable HTTP with the Rust HTTP server until SIGINT/SIGTERM.
 
-    async def _serve_http(self) -> None:
+        Keywords are transport settings for this run, as for `run()`.
+        """
+        await self._serve_http("streamable-http", "run_streamable_http_async", kwargs)
+
+    async def _serve_http(self, transport: str, method: str, keywords: dict[str, Any]) -> None:
         from ferromcp import _runtime
         from ferromcp._routes import route_handler
 
+        _check_run_keywords(method, keywords)
         for route in self._custom_starlette_routes:
             self._core.add_route(route.path, route.methods, route_handler(route.endpoint))
 
-        self._apply_list_page_size()
-        async with self._lifespan() as lifespan_context:
-            self._lifespan_context = lifespan_context
-            try:
-                await _runtime.serve_http(self._core, self._http_config())
-            finally:
-                self._lifespan_context = {}
+        with self._settings_for_run(transport, keywords):
+            self._apply_list_page_size()
+            async with self._lifespan() as lifespan_context:
+                self._lifespan_context = lifespan_context
+                try:
+                    await _runtime.serve_http(self._core, self._http_config())
+                finally:
+                    self._lifespan_context = {}
 
     def _apply_list_page_size(self) -> None:
         from ferromcp.settings import check_list_page_size
 
         size = check_list_page_size(self.settings.list_page_size)
         self._core.set_page_size(size or 0)
+
+    @contextmanager
+    def _settings_for_run(self, transport: str, keywords: dict[str, Any]) -> Iterator[None]:
+        """`self.settings` (and the retry interval) with `keywords` applied, for one run."""
+        keywords = {k: v for k, v in keywords.items() if k != "event_store"}
+        if not keywords:
+            yield
+            return
+        import copy
+
+        from ferromcp.settings import LOCALHOSTS, localhost_protection, parse_log_level
+
+        if "path" in keywords:
+            target = "sse_path" if transport == "sse" else "streamable_http_path"
+            if target in keywords:
+                raise TypeError(f"got both 'path' and {target!r}; pass one of them")
+            keywords[target] = keywords.pop("path")
+        if "log_level" in keywords:
+            keywords["log_level"] = parse_log_level(str(keywords["log_level"]))
+        saved_settings, saved_retry = self.settings, self._retry_interval
+        settings = copy.copy(saved_settings)
+        retry = keywords.pop("retry_interval", saved_retry)
+        for name, value in keywords.items():
+            setattr(settings, name, value)
+        if (
+            "host" in keywords
+            and "transport_security" not in keywords
+            and settings.transport_security is settings._derived_transport_security
+        ):
+            # Nobody chose it: DNS-rebinding protection follows the host bound, as in the SDK.
+            settings.transport_security = (
+                localhost_protection() if settings.host in LOCALHOSTS else None
+            )
+        self.settings, self._retry_interval = settings, retry
+        if settings.log_level != saved_settings.log_level:
+            _configure_logging(settings.log_level)
+        try:
+            yield
+        finally:
+            self.settings, self._retry_interval = saved_settings, saved_retry
+            if settings.log_level != saved_settings.log_level:
+                _configure_logging(saved_settings.log_level)
 
     def _http_config(self) -> dict[str, Any]:
         """The settings the Rust HTTP server reads (keys as it names them)."""
@@ -712,6 +814,20 @@ class CustomRoute:
 
     def __repr__(self) -> str:
         return f"CustomRoute(path={self.path!r}, methods={self.methods!r}, name={self.name!r})"
+
+
+def _check_transport(transport: str) -> None:
+    if transport not in TRANSPORTS:
+        raise ValueError(f"Unknown transport: {transport}")
+
+
+def _check_run_keywords(method: str, keywords: dict[str, Any]) -> None:
+    for name in keywords:
+        if name not in RUN_KEYWORDS:
+            raise TypeError(
+                f"{method}() got an unexpected keyword argument {name!r} "
+                f"(transport settings it takes: {', '.join(RUN_KEYWORDS)})"
+            )
 
 
 def _http_not_available(transport: str) -> None:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 ENV_PREFIX = "FASTMCP_"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOCALHOSTS = ("127.0.0.1", "localhost", "::1")
 DEFAULT_MAX_REQUEST_BODY_SIZE = 4 * 1024 * 1024
 DEFAULT_SESSION_IDLE_TIMEOUT = 1800.0
 DEFAULT_MAX_SESSIONS = 10000
@@ -36,7 +37,7 @@ def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
     return parse_optional
 
 
-def _log_level(text: str) -> str:
+def parse_log_level(text: str) -> str:
     level = text.strip().upper()
     if level not in LOG_LEVELS:
         raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
@@ -68,7 +69,7 @@ def _string_list(text: str) -> list[str]:
 # setting -> (default, parser of its environment variable); None: not settable from the environment
 _FIELDS: dict[str, tuple[Any, Callable[[str], Any] | None]] = {
     "debug": (False, _bool),
-    "log_level": ("INFO", _log_level),
+    "log_level": ("INFO", parse_log_level),
     "host": ("127.0.0.1", str),
     "port": (8000, int),
     "mount_path": ("/", str),
@@ -103,6 +104,7 @@ class _Unset:
 
 
 UNSET: Any = _Unset()
+_NOT_DERIVED: Any = object()
 
 # The defaults as the SDK's constructor spells them.
 _SIGNATURE_DEFAULTS = {name: default for name, (default, _) in _FIELDS.items()}
@@ -186,8 +188,11 @@ class Settings:
                 f"log_level must be one of {', '.join(LOG_LEVELS)}, got {self.log_level!r}"
             )
         self.list_page_size = check_list_page_size(self.list_page_size)
-        if self.transport_security is None and self.host in ("127.0.0.1", "localhost", "::1"):
+        derived = self.transport_security is None
+        if derived and self.host in LOCALHOSTS:
             self.transport_security = localhost_protection()
+        # What the host made of it (nobody chose it): a run on another host derives it again.
+        self._derived_transport_security = self.transport_security if derived else _NOT_DERIVED
 
     def model_dump(self, **_: Any) -> dict:
         return {name: getattr(self, name) for name in SETTING_NAMES}

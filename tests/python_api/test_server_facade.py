@@ -594,3 +594,138 @@ def test_list_page_size_setting(monkeypatch: pytest.MonkeyPatch, page_sizes: lis
         with pytest.raises(ValueError, match="list_page_size"):
             FastMCP(list_page_size=bad_value)  # type: ignore[arg-type]
     assert "list_page_size" in FastMCP().settings.model_dump()
+
+
+# --- run(transport, **settings) -----------------------------------------------------------
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch, page_sizes: list[int]) -> list[dict[str, Any]]:
+    """Runs that would have served: what the engine got, and `settings` while serving."""
+    from ferromcp import _runtime
+
+    runs: list[dict[str, Any]] = []
+    current: list[FastMCP] = []
+
+    async def serve_http(core: Any, config: dict[str, Any]) -> None:
+        runs.append({"transport": "http", "config": config, "settings": current[-1].settings})
+
+    async def serve_stdio(core: Any) -> None:
+        runs.append({"transport": "stdio", "settings": current[-1].settings})
+
+    monkeypatch.setattr(_runtime, "serve_http", serve_http)
+    monkeypatch.setattr(_runtime, "serve_stdio", serve_stdio)
+    monkeypatch.setattr(RecorderServer, "add_route", lambda *a: None, raising=False)
+    original_init = FastMCP.__init__
+
+    def init(self: FastMCP, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        current.append(self)
+
+    monkeypatch.setattr(FastMCP, "__init__", init)
+    return runs
+
+
+def test_run_keywords_apply_to_that_run_only(served: list[dict[str, Any]]) -> None:
+    server = FastMCP(port=8000)
+    before = server.settings
+    server.run(
+        "streamable-http",
+        host="0.0.0.0",
+        port=9123,
+        path="/custom",
+        json_response=True,
+        stateless_http=True,
+        retry_interval=250,
+        max_sessions=5,
+        log_level="debug",
+    )
+    config = served[-1]["config"]
+    assert (config["host"], config["port"], config["streamable_http_path"]) == (
+        "0.0.0.0",
+        9123,
+        "/custom",
+    )
+    assert (config["json_response"], config["stateless_http"], config["max_sessions"]) == (
+        True,
+        True,
+        5,
+    )
+    assert config["retry_interval"] == 250
+    # The loopback-only Host check came from the default host; binding 0.0.0.0 drops it.
+    assert "dns_rebinding_protection" not in config
+    assert served[-1]["settings"].log_level == "DEBUG"
+    # Afterwards the server's own settings are as they were.
+    assert server.settings is before
+    assert (before.host, before.port, before.streamable_http_path, before.log_level) == (
+        "127.0.0.1",
+        8000,
+        "/mcp",
+        "INFO",
+    )
+    assert server._retry_interval is None
+
+
+def test_run_path_means_the_endpoint_of_the_transport(served: list[dict[str, Any]]) -> None:
+    server = FastMCP()
+    server.run("sse", path="/events", port=0)
+    assert served[-1]["config"]["sse_path"] == "/events"
+    assert served[-1]["config"]["streamable_http_path"] == "/mcp"
+    server.run("http", path="/api", port=0)
+    assert served[-1]["config"]["streamable_http_path"] == "/api"
+    with pytest.raises(TypeError, match="'path' and 'streamable_http_path'"):
+        server.run("streamable-http", path="/a", streamable_http_path="/b")
+
+
+def test_async_run_methods_take_the_same_keywords(served: list[dict[str, Any]]) -> None:
+    server = FastMCP()
+    asyncio.run(server.run_streamable_http_async(port=7001, streamable_http_path="/s"))
+    assert (served[-1]["config"]["port"], served[-1]["config"]["streamable_http_path"]) == (
+        7001,
+        "/s",
+    )
+    asyncio.run(server.run_sse_async(port=7002, sse_path="/events"))
+    assert (served[-1]["config"]["port"], served[-1]["config"]["sse_path"]) == (7002, "/events")
+    asyncio.run(server.run_async("http", port=7003))
+    assert served[-1]["config"]["port"] == 7003
+    asyncio.run(server.run_stdio_async(log_level="WARNING"))
+    assert served[-1]["transport"] == "stdio"
+    assert served[-1]["settings"].log_level == "WARNING"
+    assert server.settings.port == 8000 and server.settings.log_level == "INFO"
+
+
+def test_run_transport_security_chosen_by_the_caller_is_kept(
+    served: list[dict[str, Any]],
+) -> None:
+    from ferromcp.server import TransportSecuritySettings
+
+    chosen = TransportSecuritySettings(allowed_hosts=["example.com"])
+    FastMCP(transport_security=chosen).run("streamable-http", host="0.0.0.0")
+    assert served[-1]["config"]["allowed_hosts"] == ["example.com"]
+    # And the default protection stays for a loopback host.
+    FastMCP().run("streamable-http", host="localhost")
+    assert served[-1]["config"]["dns_rebinding_protection"] is True
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        lambda s: s.run("streamable-http", colour="blue"),
+        lambda s: s.run("stdio", colour="blue"),
+        lambda s: asyncio.run(s.run_async("sse", colour="blue")),
+        lambda s: asyncio.run(s.run_stdio_async(colour="blue")),
+        lambda s: asyncio.run(s.run_sse_async(colour="blue")),
+        lambda s: asyncio.run(s.run_streamable_http_async(colour="blue")),
+    ],
+)
+def test_run_rejects_unknown_keywords(served: list[dict[str, Any]], start: Any) -> None:
+    server = FastMCP()
+    with pytest.raises(TypeError, match="unexpected keyword argument 'colour'"):
+        start(server)
+    assert served == []
+
+
+def test_run_rejects_extra_positional_arguments(served: list[dict[str, Any]]) -> None:
+    with pytest.raises(TypeError, match="positional"):
+        FastMCP().run("stdio", None, "extra")
+    assert served == []
