@@ -623,6 +623,8 @@ class FastMCP:
             )
         _check_transport(transport)
         _check_run_keywords("run", kwargs)
+        if transport != "stdio":
+            self._refuse_unauthenticated_http(transport)
         import asyncio
 
         asyncio.run(self.run_async(transport, mount_path, **kwargs))
@@ -699,6 +701,7 @@ class FastMCP:
         from ferromcp._routes import route_handler
 
         _check_run_keywords(method, keywords)
+        self._refuse_unauthenticated_http(transport)
         for route in self._custom_starlette_routes:
             self._core.add_route(route.path, route.methods, route_handler(route.endpoint))
 
@@ -710,6 +713,27 @@ class FastMCP:
                     await _runtime.serve_http(self._core, self._http_config())
                 finally:
                     self._lifespan_context = {}
+
+    def _refuse_unauthenticated_http(self, transport: str) -> None:
+        """HTTP with authentication configured: refuse, since ferromcp would not enforce it."""
+        configured = [
+            name
+            for name, value in (
+                ("auth", self.settings.auth),
+                ("token_verifier", self._token_verifier),
+                ("auth_server_provider", self._auth_server_provider),
+            )
+            if value is not None
+        ]
+        if configured:
+            raise RuntimeError(
+                f"ferromcp does not support MCP authentication/authorization, so it refuses to "
+                f"start the {transport!r} transport unauthenticated: this server was given "
+                f"{', '.join(f'{name}=' for name in configured)} which ferromcp cannot enforce. "
+                "Remove those settings to serve without authentication on purpose (for example "
+                "behind an authenticating reverse proxy), or keep this server on the official "
+                "SDK. stdio is not affected."
+            )
 
     def _apply_list_page_size(self) -> None:
         from ferromcp.settings import check_list_page_size

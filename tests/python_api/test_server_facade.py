@@ -729,3 +729,56 @@ def test_run_rejects_extra_positional_arguments(served: list[dict[str, Any]]) ->
     with pytest.raises(TypeError, match="positional"):
         FastMCP().run("stdio", None, "extra")
     assert served == []
+
+
+# --- auth: refused over HTTP, since ferromcp would not enforce it ----------------------------
+
+
+class _Verifier:
+    async def verify_token(self, token: str) -> Any:
+        return None
+
+
+def _auth_settings() -> Any:
+    import warnings
+
+    auth = importlib.import_module("mcp.server.auth.settings")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # newer SDKs nag about a field
+        return auth.AuthSettings(
+            issuer_url="https://auth.example.com",
+            resource_server_url="https://mcp.example.com",
+            required_scopes=["user"],
+        )
+
+
+HTTP_STARTS = {
+    "run streamable-http": lambda s: s.run("streamable-http"),
+    "run http": lambda s: s.run("http"),
+    "run sse": lambda s: s.run("sse"),
+    "run_async": lambda s: asyncio.run(s.run_async("http", port=0)),
+    "run_sse_async": lambda s: asyncio.run(s.run_sse_async()),
+    "run_streamable_http_async": lambda s: asyncio.run(s.run_streamable_http_async()),
+}
+
+
+@pytest.mark.parametrize("start", list(HTTP_STARTS.values()), ids=list(HTTP_STARTS))
+@pytest.mark.parametrize("configured", ["token_verifier", "auth_server_provider"])
+def test_http_with_auth_refuses_to_start(
+    served: list[dict[str, Any]], start: Any, configured: str
+) -> None:
+    server = FastMCP(auth=_auth_settings(), **{configured: _Verifier()})
+    with pytest.raises(RuntimeError, match="does not support MCP authentication") as error:
+        start(server)
+    message = str(error.value)
+    assert "refuses to start" in message and "unauthenticated" in message
+    assert f"{configured}=" in message and "auth=" in message
+    assert served == []
+
+
+def test_stdio_with_auth_is_served(served: list[dict[str, Any]]) -> None:
+    # As the SDK, which only uses auth over HTTP.
+    server = FastMCP(auth=_auth_settings(), token_verifier=_Verifier())
+    server.run("stdio")
+    asyncio.run(server.run_stdio_async())
+    assert [run["transport"] for run in served] == ["stdio", "stdio"]
