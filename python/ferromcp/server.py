@@ -133,6 +133,8 @@ class FastMCP:
         self._check_auth(auth_server_provider, token_verifier)
         self._auth_server_provider = auth_server_provider
         self._token_verifier = token_verifier
+        if event_store is not None:
+            _warn_event_store_ignored(stacklevel=3)
         self._event_store = event_store
         self._retry_interval = retry_interval
         self._custom_starlette_routes: list[CustomRoute] = []
@@ -623,6 +625,8 @@ class FastMCP:
             )
         _check_transport(transport)
         _check_run_keywords("run", kwargs)
+        if kwargs.pop("event_store", None) is not None:
+            _warn_event_store_ignored(stacklevel=3)
         if transport != "stdio":
             self._refuse_unauthenticated_http(transport)
         import asyncio
@@ -701,6 +705,8 @@ class FastMCP:
         from ferromcp._routes import route_handler
 
         _check_run_keywords(method, keywords)
+        if keywords.get("event_store") is not None:
+            _warn_event_store_ignored(stacklevel=4)
         self._refuse_unauthenticated_http(transport)
         for route in self._custom_starlette_routes:
             self._core.add_route(route.path, route.methods, route_handler(route.endpoint))
@@ -852,6 +858,18 @@ def _check_run_keywords(method: str, keywords: dict[str, Any]) -> None:
                 f"{method}() got an unexpected keyword argument {name!r} "
                 f"(transport settings it takes: {', '.join(RUN_KEYWORDS)})"
             )
+
+
+def _warn_event_store_ignored(stacklevel: int) -> None:
+    import warnings
+
+    warnings.warn(
+        "ferromcp ignores event_store: Streamable HTTP resumability (Last-Event-ID replay) "
+        "is served from ferromcp's own bounded in-memory event log, and the EventStore "
+        "passed is never called (its events are not persisted or shared between processes).",
+        UserWarning,
+        stacklevel=stacklevel,
+    )
 
 
 def _http_not_available(transport: str) -> None:

@@ -782,3 +782,29 @@ def test_stdio_with_auth_is_served(served: list[dict[str, Any]]) -> None:
     server.run("stdio")
     asyncio.run(server.run_stdio_async())
     assert [run["transport"] for run in served] == ["stdio", "stdio"]
+
+
+# --- event_store: ignored, with a warning ---------------------------------------------------
+
+
+def test_event_store_is_ignored_with_one_warning() -> None:
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        FastMCP()
+        FastMCP(event_store=None)
+    assert caught == []
+    with pytest.warns(UserWarning, match="ignores event_store") as record:
+        FastMCP("resumable", event_store=object())
+    assert len(record) == 1
+    assert record[0].filename == __file__  # points at the constructor call
+    assert "in-memory event log" in str(record[0].message)
+
+
+def test_event_store_run_keyword_warns_too(served: list[dict[str, Any]]) -> None:
+    server = FastMCP()
+    with pytest.warns(UserWarning, match="ignores event_store") as record:
+        server.run("streamable-http", event_store=object(), port=0)
+    assert len(record) == 1 and record[0].filename == __file__
+    assert served[-1]["config"]["port"] == 0
