@@ -764,7 +764,10 @@ class FastMCP:
                 raise TypeError(f"got both 'path' and {target!r}; pass one of them")
             keywords[target] = keywords.pop("path")
         if "log_level" in keywords:
-            keywords["log_level"] = parse_log_level(str(keywords["log_level"]))
+            try:
+                keywords["log_level"] = parse_log_level(str(keywords["log_level"]))
+            except ValueError as exc:
+                raise ValueError(f"log_level {exc}, got {keywords['log_level']!r}") from None
         saved_settings, saved_retry = self.settings, self._retry_interval
         settings = copy.copy(saved_settings)
         retry = keywords.pop("retry_interval", saved_retry)

@@ -725,6 +725,12 @@ def test_run_rejects_unknown_keywords(served: list[dict[str, Any]], start: Any) 
     assert served == []
 
 
+def test_run_checks_the_log_level(served: list[dict[str, Any]]) -> None:
+    with pytest.raises(ValueError, match="log_level must be one of .*'loud'"):
+        FastMCP().run("stdio", log_level="loud")
+    assert served == []
+
+
 def test_run_rejects_extra_positional_arguments(served: list[dict[str, Any]]) -> None:
     with pytest.raises(TypeError, match="positional"):
         FastMCP().run("stdio", None, "extra")
