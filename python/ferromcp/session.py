@@ -24,8 +24,11 @@ def _settle(future: Any, ok: bool, value: Any) -> None:
         future.set_exception(McpError(code, message, data))
 
 
-async def client_request(handle: Any, method: str, params: dict | None) -> Any:
-    """Send a request to the client and wait for its result (a dict); errors raise McpError."""
+async def client_request(
+    handle: Any, method: str, params: dict | None, related_request_id: Any = None
+) -> Any:
+    """Send a request to the client and wait for its result (a dict); errors raise McpError.
+    It travels with the running request `related_request_id` names (default: this one)."""
     import asyncio
 
     loop = asyncio.get_running_loop()
@@ -37,7 +40,7 @@ async def client_request(handle: Any, method: str, params: dict | None) -> Any:
         except RuntimeError:  # loop already closed: nobody is waiting any more
             pass
 
-    handle.request(method, params, on_reply)
+    handle.request(method, params, on_reply, **_related(handle, related_request_id))
     return await future
 
 
@@ -47,12 +50,26 @@ def _wire(value: Any) -> Any:
     return to_wire(value)
 
 
+def _related(handle: Any, related_request_id: Any) -> dict:
+    """The handle's `related` keyword, only when another request than its own is named
+    (ids compare by their text, as the SDK routes them)."""
+    if related_request_id is None or str(related_request_id) == str(handle.request_id):
+        return {}
+    return {"related": related_request_id}
+
+
 def _drop_none(params: dict) -> dict:
     return {key: value for key, value in params.items() if value is not None}
 
 
 class ServerSession:
-    """The client connection, as far as a request can use it (the SDK's ServerSession API)."""
+    """The client connection, as far as a request can use it (the SDK's ServerSession API).
+
+    `related_request_id` routes as in the SDK: a message naming a running request travels
+    with it (over Streamable HTTP, on that request's response stream). Without one, it
+    travels with the request being handled; naming a request that is not running sends it
+    on the session's own channel (the standalone GET stream over HTTP).
+    """
 
     def __init__(self, handle: Any, core: Any = None) -> None:
         self._handle = handle
@@ -93,7 +110,7 @@ class ServerSession:
     async def send_log_message(
         self, level: str, data: Any, logger: str | None = None, related_request_id: Any = None
     ) -> None:
-        self._handle.log(level, _wire(data), logger)
+        self._handle.log(level, _wire(data), logger, **_related(self._handle, related_request_id))
 
     async def send_progress_notification(
         self,
@@ -111,7 +128,9 @@ class ServerSession:
                 "message": message,
             }
         )
-        self._handle.notify("notifications/progress", params)
+        self._handle.notify(
+            "notifications/progress", params, **_related(self._handle, related_request_id)
+        )
 
     async def send_resource_updated(self, uri: Any) -> None:
         """Tell the client(s) subscribed to `uri` that it changed."""
@@ -133,14 +152,20 @@ class ServerSession:
     async def send_elicit_complete(
         self, elicitation_id: str, related_request_id: Any = None
     ) -> None:
-        self._handle.notify("notifications/elicitation/complete", {"elicitationId": elicitation_id})
+        self._handle.notify(
+            "notifications/elicitation/complete",
+            {"elicitationId": elicitation_id},
+            **_related(self._handle, related_request_id),
+        )
 
     async def send_notification(self, notification: Any, related_request_id: Any = None) -> None:
         """Send any notification object (`.method`, `.params`) or a {"method", "params"} dict."""
         data = _wire(notification)
         if isinstance(data, dict) and "root" in data and "method" not in data:
             data = data["root"]
-        self._handle.notify(data["method"], data.get("params"))
+        self._handle.notify(
+            data["method"], data.get("params"), **_related(self._handle, related_request_id)
+        )
 
     async def send_ping(self) -> Any:
         from ferromcp.types import EmptyResult, for_user
@@ -181,7 +206,9 @@ class ServerSession:
                 "toolChoice": _wire(tool_choice),
             }
         )
-        result = await client_request(self._handle, "sampling/createMessage", params)
+        result = await client_request(
+            self._handle, "sampling/createMessage", params, related_request_id
+        )
         cls = CreateMessageResultWithTools if tools is not None else CreateMessageResult
         return for_user(cls, result)
 
@@ -203,7 +230,7 @@ class ServerSession:
 
         params = {"mode": "form", "message": message, "requestedSchema": requestedSchema}
         return ElicitResult.model_validate(
-            await client_request(self._handle, "elicitation/create", params)
+            await client_request(self._handle, "elicitation/create", params, related_request_id)
         )
 
     elicit = elicit_form
@@ -215,7 +242,7 @@ class ServerSession:
 
         params = {"mode": "url", "message": message, "url": url, "elicitationId": elicitation_id}
         return ElicitResult.model_validate(
-            await client_request(self._handle, "elicitation/create", params)
+            await client_request(self._handle, "elicitation/create", params, related_request_id)
         )
 
 

@@ -6,10 +6,13 @@ use super::errors::rpc_error_from_py;
 use crate::jsonrpc::{RequestId, RpcError};
 use crate::protocol::logging::Level;
 use crate::session::RequestCtx;
+use parking_lot::Mutex;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use std::sync::Arc;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Weak};
 
 #[pyclass(frozen, module = "ferromcp._core")]
 pub struct RequestHandle {
@@ -17,9 +20,61 @@ pub struct RequestHandle {
     loop_tx: LoopSender,
 }
 
+/// (session, request id as text) of a request a Python handler is serving.
+type ServingKey = (usize, String);
+
+/// The requests Python handlers are serving now, so that a message naming one of them as
+/// its `related_request_id` travels on that request's stream (over Streamable HTTP: the
+/// response stream of the POST that carried it), wherever it is sent from.
+static SERVING: LazyLock<Mutex<HashMap<ServingKey, Weak<RequestCtx>>>> = LazyLock::new(Default::default);
+
+/// Ids compare by their text, as the SDK routes them (`5` and `"5"` name the same request).
+fn id_text(id: &RequestId) -> String {
+    match id {
+        RequestId::Int(i) => i.to_string(),
+        RequestId::Str(s) => s.clone(),
+    }
+}
+
+fn serving_key(ctx: &Arc<RequestCtx>, id: String) -> ServingKey {
+    (Arc::as_ptr(&ctx.session) as usize, id)
+}
+
 impl RequestHandle {
     pub fn new(ctx: Arc<RequestCtx>, loop_tx: LoopSender) -> Self {
+        SERVING
+            .lock()
+            .insert(serving_key(&ctx, id_text(&ctx.id)), Arc::downgrade(&ctx));
         RequestHandle { ctx, loop_tx }
+    }
+
+    /// The request a message related to `related` belongs to: this one when `related` is
+    /// None or names it; another request of the same session while it is still running;
+    /// None when `related` names no running request (the message then goes to the
+    /// session's own channel: the standalone stream over HTTP).
+    fn related_request(&self, related: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Arc<RequestCtx>>> {
+        let Some(related) = related.filter(|r| !r.is_none()) else {
+            return Ok(Some(self.ctx.clone()));
+        };
+        let wanted = related.str()?.to_string();
+        if wanted == id_text(&self.ctx.id) {
+            return Ok(Some(self.ctx.clone()));
+        }
+        let found = SERVING
+            .lock()
+            .get(&serving_key(&self.ctx, wanted))
+            .and_then(Weak::upgrade);
+        Ok(found.filter(|other| Arc::ptr_eq(&other.session, &self.ctx.session) && !other.is_done()))
+    }
+}
+
+impl Drop for RequestHandle {
+    fn drop(&mut self) {
+        let key = serving_key(&self.ctx, id_text(&self.ctx.id));
+        let mut serving = SERVING.lock();
+        if serving.get(&key).is_some_and(|w| w.as_ptr() == Arc::as_ptr(&self.ctx)) {
+            serving.remove(&key);
+        }
     }
 }
 
@@ -82,14 +137,35 @@ impl RequestHandle {
         self.ctx.is_cancelled()
     }
 
-    /// `notifications/message` for this request (dropped below the client's level).
-    #[pyo3(signature = (level, data, logger=None))]
-    fn log(&self, level: &str, data: &Bound<'_, PyAny>, logger: Option<&str>) -> PyResult<()> {
+    /// `notifications/message` for this request, or for the request `related` names
+    /// (dropped below the client's level).
+    #[pyo3(signature = (level, data, logger=None, related=None))]
+    fn log(
+        &self,
+        level: &str,
+        data: &Bound<'_, PyAny>,
+        logger: Option<&str>,
+        related: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
         let level = Level::parse(level).ok_or_else(|| PyValueError::new_err(format!("unknown log level {level:?}")))?;
         if !self.ctx.session.log_passes(level) {
             return Ok(());
         }
-        self.ctx.log(level, py_to_value(data)?, logger);
+        let data = py_to_value(data)?;
+        match self.related_request(related)? {
+            Some(ctx) => ctx.log(level, data, logger),
+            None => {
+                let mut p = Map::new();
+                p.insert("level".into(), Value::String(level.name().into()));
+                if let Some(l) = logger {
+                    p.insert("logger".into(), Value::String(l.into()));
+                }
+                p.insert("data".into(), data);
+                self.ctx
+                    .session
+                    .notify("notifications/message", Some(&Value::Object(p)));
+            }
+        }
         Ok(())
     }
 
@@ -98,19 +174,38 @@ impl RequestHandle {
         self.ctx.progress(progress, total, message);
     }
 
-    #[pyo3(signature = (method, params=None))]
-    fn notify(&self, method: &str, params: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+    /// A notification on this request's stream, or on the stream of the request `related`
+    /// names (the session's own channel when that request is not running).
+    #[pyo3(signature = (method, params=None, related=None))]
+    fn notify(
+        &self,
+        method: &str,
+        params: Option<&Bound<'_, PyAny>>,
+        related: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
         let params = params.filter(|p| !p.is_none()).map(py_to_value).transpose()?;
-        self.ctx.notify(method, params.as_ref());
+        match self.related_request(related)? {
+            Some(ctx) => ctx.notify(method, params.as_ref()),
+            None => self.ctx.session.notify(method, params.as_ref()),
+        }
         Ok(())
     }
 
     /// A server->client request; `callback(ok, value)` runs on the asyncio loop with the
-    /// result dict, or `(code, message, data)` on failure.
-    fn request(&self, method: &str, params: Option<&Bound<'_, PyAny>>, callback: Py<PyAny>) -> PyResult<()> {
+    /// result dict, or `(code, message, data)` on failure. It travels with the running
+    /// request `related` names, else with this one.
+    #[pyo3(signature = (method, params, callback, related=None))]
+    fn request(
+        &self,
+        method: &str,
+        params: Option<&Bound<'_, PyAny>>,
+        callback: Py<PyAny>,
+        related: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
         let params = params.filter(|p| !p.is_none()).map(py_to_value).transpose()?;
         let tx = self.loop_tx.clone();
-        self.ctx.request(
+        let via = self.related_request(related)?.unwrap_or_else(|| self.ctx.clone());
+        via.request(
             method,
             params.as_ref(),
             Box::new(move |outcome| tx.push(LoopItem::Reply(callback, outcome))),
