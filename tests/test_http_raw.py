@@ -221,7 +221,8 @@ def test_refused_requests_keep_the_connection_usable(raw, server):
         ("PUT", "/mcp", good, 405),
         ("POST", "/nowhere", good, 404),
         ("POST", "/messages/", good, 400),
-        ("POST", "/messages/?session_id=nope", good, 404),
+        ("POST", "/messages/?session_id=nope", good, 400),
+        ("POST", "/messages/?session_id=" + "0" * 32, good, 404),
         ("POST", "/sse", good, 405),
     ]
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
@@ -989,7 +990,8 @@ def test_legacy_sse_endpoint_and_messages(server):
             # Errors of the message endpoint.
             base = server.url("/messages/")
             assert http.post(base, json=call).status_code == 400
-            assert http.post(base + "?session_id=unknown", json=call).status_code == 404
+            assert http.post(base + "?session_id=unknown", json=call).status_code == 400
+            assert http.post(base + "?session_id=" + "f" * 32, json=call).status_code == 404
             assert (
                 http.post(
                     post_url, content=b"{oops", headers={"content-type": "application/json"}

@@ -241,10 +241,16 @@ pub(crate) fn with_body(code: StatusCode, body: ResponseBody, content_type: &str
         .expect("valid response")
 }
 
-/// An HTTP error with a JSON-RPC error body, as the reference SDK answers.
+/// An HTTP error with a JSON-RPC error body, as the reference SDK answers: it is about the
+/// HTTP request, not one message in it, so its id is the SDK's "server-error".
 pub(crate) fn rpc_status(code: StatusCode, rpc_code: i64, message: &str) -> Response<ResponseBody> {
-    let e = crate::jsonrpc::RpcError::new(rpc_code, message);
-    status(code, crate::jsonrpc::error_bytes(None, &e), "application/json")
+    use crate::jsonrpc::{error_bytes, RequestId, RpcError};
+    let id = RequestId::Str("server-error".to_owned());
+    status(
+        code,
+        error_bytes(Some(&id), &RpcError::new(rpc_code, message)),
+        "application/json",
+    )
 }
 
 async fn route<B: Backend>(state: Arc<State<B>>, req: Request<Incoming>, peer: SocketAddr) -> Response<ResponseBody> {
@@ -291,7 +297,12 @@ async fn route<B: Backend>(state: Arc<State<B>>, req: Request<Incoming>, peer: S
     if path == cfg.message_path || path == cfg.message_path.trim_end_matches('/') {
         return legacy::post(state, req).await;
     }
-    refuse(req, limit, status(StatusCode::NOT_FOUND, "Not Found", "text/plain")).await
+    refuse(
+        req,
+        limit,
+        status(StatusCode::NOT_FOUND, "Not Found", "text/plain; charset=utf-8"),
+    )
+    .await
 }
 
 /// Answer a request whose body was not read with `response`. hyper closes a connection

@@ -25,7 +25,7 @@ pub(super) async fn handle<B: Backend>(state: Arc<State<B>>, req: Request<Incomi
         Method::GET => get(state, req),
         Method::DELETE => delete(state, req),
         _ => {
-            let mut r = status(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed", "text/plain");
+            let mut r = rpc_status(StatusCode::METHOD_NOT_ALLOWED, INVALID_REQUEST, "Method Not Allowed");
             r.headers_mut()
                 .insert("allow", "GET, POST, DELETE".parse().expect("valid header"));
             refuse(req, state.config.max_body, r).await
@@ -40,6 +40,11 @@ fn accepts(req: &Request<Incoming>, what: &str) -> bool {
             p == what || p == "*/*" || (p.ends_with("/*") && what.starts_with(&p[..p.len() - 1]))
         })
     })
+}
+
+/// The answer to notifications and responses (typed as the SDK's is, though empty).
+fn accepted() -> Response<ResponseBody> {
+    status(StatusCode::ACCEPTED, Bytes::new(), "application/json")
 }
 
 /// The session a non-initialize request names: 400 without the header, 404 when unknown.
@@ -100,11 +105,12 @@ async fn post<B: Backend>(state: Arc<State<B>>, req: Request<Incoming>) -> Respo
     let json_ok = accepts(&req, "application/json");
     let sse_ok = accepts(&req, "text/event-stream");
     if !(json_ok && (sse_ok || cfg.json_response)) {
-        let r = rpc_status(
-            StatusCode::NOT_ACCEPTABLE,
-            INVALID_REQUEST,
-            "Not Acceptable: Client must accept both application/json and text/event-stream",
-        );
+        let needed = if cfg.json_response {
+            "Not Acceptable: Client must accept application/json"
+        } else {
+            "Not Acceptable: Client must accept both application/json and text/event-stream"
+        };
+        let r = rpc_status(StatusCode::NOT_ACCEPTABLE, INVALID_REQUEST, needed);
         return refuse(req, cfg.max_body, r).await;
     }
     let ct = header(&req, "content-type").unwrap_or("");
@@ -189,7 +195,7 @@ async fn post<B: Backend>(state: Arc<State<B>>, req: Request<Incoming>) -> Respo
     let shown = (!cfg.stateless).then_some(&*session);
     if !expects_reply(&parsed) {
         state.server.handle_on_session(&session.core, parsed, Some(headers));
-        return with_session_header(status(StatusCode::ACCEPTED, Bytes::new(), "text/plain"), shown);
+        return with_session_header(accepted(), shown);
     }
     if cfg.json_response {
         let (tx, rx) = tokio::sync::oneshot::channel();
@@ -207,7 +213,7 @@ async fn post<B: Backend>(state: Arc<State<B>>, req: Request<Incoming>) -> Respo
         );
         let r = match rx.await {
             Ok(Some(reply)) => with_body(StatusCode::OK, body::pieces(reply.into_frames()), "application/json"),
-            _ => status(StatusCode::ACCEPTED, Bytes::new(), "text/plain"),
+            _ => accepted(),
         };
         if cfg.stateless {
             session.close();
@@ -322,7 +328,7 @@ fn delete<B: Backend>(state: Arc<State<B>>, req: Request<Incoming>) -> Response<
     match find_session(&state, &req) {
         Ok(s) => {
             state.sessions.remove(&s.id);
-            status(StatusCode::OK, Bytes::new(), "text/plain")
+            status(StatusCode::OK, Bytes::new(), "application/json")
         }
         Err(r) => r,
     }
