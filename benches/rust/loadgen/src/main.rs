@@ -21,7 +21,8 @@
 //! Each command also reports the CPU time this process used, so a saturated client shows.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, Read, Write};
+use std::os::fd::AsRawFd;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -164,8 +165,75 @@ fn short(v: &Value) -> String {
 struct Server {
     child: Child,
     stdin: Option<ChildStdin>,
-    stdout: BufReader<ChildStdout>,
-    line: Vec<u8>,
+    stdout: LineReader,
+}
+
+/// Newline-delimited messages from the server, read straight into one growing buffer: a
+/// multi-megabyte line is copied once (kernel to buffer), not again from a read buffer into
+/// a line buffer, so the client is not what limits the large-message figure.
+struct LineReader {
+    src: ChildStdout,
+    buf: Vec<u8>,
+    /// Where the next line starts, and how far from there is known to hold no newline.
+    start: usize,
+    scanned: usize,
+    /// The last line returned: `buf[line.0..line.1]`.
+    line: (usize, usize),
+}
+
+impl LineReader {
+    fn new(src: ChildStdout) -> Self {
+        LineReader {
+            src,
+            buf: Vec::with_capacity(1 << 20),
+            start: 0,
+            scanned: 0,
+            line: (0, 0),
+        }
+    }
+
+    /// Reads up to the next newline; false at end of stream.
+    fn next_line(&mut self) -> std::io::Result<bool> {
+        loop {
+            let from = self.start + self.scanned;
+            if let Some(n) = memchr::memchr(b'\n', &self.buf[from..]) {
+                self.line = (self.start, from + n);
+                self.start = from + n + 1;
+                self.scanned = 0;
+                return Ok(true);
+            }
+            self.scanned = self.buf.len() - self.start;
+            if self.start > 0 && self.start == self.buf.len() {
+                self.buf.clear();
+                self.start = 0;
+            } else if self.start > self.buf.capacity() / 2 {
+                self.buf.drain(..self.start);
+                self.start = 0;
+            }
+            if self.buf.capacity() - self.buf.len() < (1 << 20) {
+                self.buf.reserve(self.buf.len().max(1 << 20));
+            }
+            let spare = self.buf.spare_capacity_mut();
+            // SAFETY: read(2) writes at most `spare.len()` bytes into the spare capacity;
+            // `set_len` then covers exactly the bytes it wrote.
+            let n = unsafe { libc::read(self.src.as_raw_fd(), spare.as_mut_ptr().cast(), spare.len()) };
+            if n < 0 {
+                let e = std::io::Error::last_os_error();
+                if e.kind() == std::io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return Err(e);
+            }
+            if n == 0 {
+                return Ok(false);
+            }
+            unsafe { self.buf.set_len(self.buf.len() + n as usize) };
+        }
+    }
+
+    fn line(&self) -> &[u8] {
+        &self.buf[self.line.0..self.line.1]
+    }
 }
 
 impl Server {
@@ -198,12 +266,11 @@ impl Server {
         }
         let mut child = c.spawn()?;
         let stdin = child.stdin.take();
-        let stdout = BufReader::with_capacity(1 << 20, child.stdout.take().unwrap());
+        let stdout = LineReader::new(child.stdout.take().unwrap());
         Ok(Server {
             child,
             stdin,
             stdout,
-            line: Vec::with_capacity(1 << 16),
         })
     }
 
@@ -222,7 +289,7 @@ impl Server {
     fn recv(&mut self) -> Res<Value> {
         loop {
             self.recv_raw()?;
-            let v: Value = serde_json::from_slice(&self.line)?;
+            let v: Value = serde_json::from_slice(self.stdout.line())?;
             if v.get("id").is_some() {
                 return Ok(v);
             }
@@ -230,9 +297,7 @@ impl Server {
     }
 
     fn recv_raw(&mut self) -> Res<()> {
-        self.line.clear();
-        let n = self.stdout.read_until(b'\n', &mut self.line)?;
-        if n == 0 {
+        if !self.stdout.next_line()? {
             return Err("server closed stdout".into());
         }
         Ok(())
@@ -256,7 +321,7 @@ impl Server {
             match self.child.try_wait() {
                 Ok(Some(_)) => return,
                 Ok(None) if Instant::now() < deadline => {
-                    let _ = self.stdout.get_mut().read_to_end(&mut sink);
+                    let _ = self.stdout.src.read_to_end(&mut sink);
                     std::thread::sleep(Duration::from_millis(10));
                 }
                 _ => {
@@ -365,7 +430,7 @@ fn cmd_stdio(a: &Args) -> Res<Value> {
             s.send(&call_msg(id, "big", json!({})))?;
             s.recv_raw()?; // the reply is the next line; timed up to its last byte
             ms.push(t.elapsed().as_secs_f64() * 1000.0);
-            let v: Value = serde_json::from_slice(&s.line)?;
+            let v: Value = serde_json::from_slice(s.stdout.line())?;
             check_reply(&v, id, "big", id)?;
             id += 1;
         }
