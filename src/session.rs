@@ -170,6 +170,22 @@ impl Session {
         }
     }
 
+    /// The running request whose id reads `id` (`5` and `"5"` name the same request, as
+    /// the SDK matches a `related_request_id`); None once it has been answered.
+    pub fn running(&self, id: &str) -> Option<Arc<RequestCtx>> {
+        let map = self.in_flight.lock();
+        let by_int = id.parse().ok().and_then(|i| map.get(&RequestId::Int(i)));
+        let found = by_int.or_else(|| map.get(&RequestId::Str(id.to_owned())))?;
+        (!found.is_done()).then(|| found.clone())
+    }
+
+    /// `notifications/message` on the session's own channel (dropped below its level).
+    pub fn log(&self, level: Level, data: Value, logger: Option<&str>) {
+        if self.log_passes(level) {
+            self.notify("notifications/message", Some(&log_params(level, data, logger)));
+        }
+    }
+
     pub fn in_flight_count(&self) -> usize {
         self.in_flight.lock().len()
     }
@@ -387,16 +403,9 @@ impl RequestCtx {
 
     /// `notifications/message`, when the session's level lets it through.
     pub fn log(&self, level: Level, data: Value, logger: Option<&str>) {
-        if !self.session.log_passes(level) {
-            return;
+        if self.session.log_passes(level) {
+            self.notify("notifications/message", Some(&log_params(level, data, logger)));
         }
-        let mut p = Map::new();
-        p.insert("level".into(), Value::String(level.name().into()));
-        if let Some(l) = logger {
-            p.insert("logger".into(), Value::String(l.into()));
-        }
-        p.insert("data".into(), data);
-        self.notify("notifications/message", Some(&Value::Object(p)));
     }
 
     /// `notifications/progress`; nothing without a progress token.
@@ -435,4 +444,45 @@ fn number(x: f64) -> Value {
     serde_json::Number::from_f64(x)
         .map(Value::Number)
         .unwrap_or(Value::Null)
+}
+
+fn log_params(level: Level, data: Value, logger: Option<&str>) -> Value {
+    let mut p = Map::new();
+    p.insert("level".into(), Value::String(level.name().into()));
+    if let Some(l) = logger {
+        p.insert("logger".into(), Value::String(l.into()));
+    }
+    p.insert("data".into(), data);
+    Value::Object(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Nowhere;
+    impl Sink for Nowhere {
+        fn send(&self, _: Outgoing) {}
+    }
+
+    #[test]
+    fn running_requests_are_found_by_the_text_of_their_id() {
+        let session = Session::new(None, Arc::new(Nowhere));
+        let start = |id: RequestId| {
+            let ctx = RequestCtx::new(id, session.clone(), None, Arc::new(Nowhere), Arc::new(Nowhere), None);
+            session.track(&ctx);
+            ctx
+        };
+        let five = start(RequestId::Int(5));
+        let named = start(RequestId::Str("job-7".into()));
+        assert!(Arc::ptr_eq(&session.running("5").unwrap(), &five));
+        assert!(Arc::ptr_eq(&session.running("job-7").unwrap(), &named));
+        assert!(session.running("6").is_none());
+        five.respond(&Value::Null);
+        assert!(
+            session.running("5").is_none(),
+            "an answered request is no longer running"
+        );
+        assert!(session.running("job-7").is_some());
+    }
 }

@@ -6,13 +6,10 @@ use super::errors::rpc_error_from_py;
 use crate::jsonrpc::{RequestId, RpcError};
 use crate::protocol::logging::Level;
 use crate::session::RequestCtx;
-use parking_lot::Mutex;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use serde_json::{Map, Value};
-use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, Weak};
+use std::sync::Arc;
 
 #[pyclass(frozen, module = "ferromcp._core")]
 pub struct RequestHandle {
@@ -20,31 +17,8 @@ pub struct RequestHandle {
     loop_tx: LoopSender,
 }
 
-/// (session, request id as text) of a request a Python handler is serving.
-type ServingKey = (usize, String);
-
-/// The requests Python handlers are serving now, so that a message naming one of them as
-/// its `related_request_id` travels on that request's stream (over Streamable HTTP: the
-/// response stream of the POST that carried it), wherever it is sent from.
-static SERVING: LazyLock<Mutex<HashMap<ServingKey, Weak<RequestCtx>>>> = LazyLock::new(Default::default);
-
-/// Ids compare by their text, as the SDK routes them (`5` and `"5"` name the same request).
-fn id_text(id: &RequestId) -> String {
-    match id {
-        RequestId::Int(i) => i.to_string(),
-        RequestId::Str(s) => s.clone(),
-    }
-}
-
-fn serving_key(ctx: &Arc<RequestCtx>, id: String) -> ServingKey {
-    (Arc::as_ptr(&ctx.session) as usize, id)
-}
-
 impl RequestHandle {
     pub fn new(ctx: Arc<RequestCtx>, loop_tx: LoopSender) -> Self {
-        SERVING
-            .lock()
-            .insert(serving_key(&ctx, id_text(&ctx.id)), Arc::downgrade(&ctx));
         RequestHandle { ctx, loop_tx }
     }
 
@@ -57,24 +31,10 @@ impl RequestHandle {
             return Ok(Some(self.ctx.clone()));
         };
         let wanted = related.str()?.to_string();
-        if wanted == id_text(&self.ctx.id) {
+        if wanted == self.ctx.id.to_string() {
             return Ok(Some(self.ctx.clone()));
         }
-        let found = SERVING
-            .lock()
-            .get(&serving_key(&self.ctx, wanted))
-            .and_then(Weak::upgrade);
-        Ok(found.filter(|other| Arc::ptr_eq(&other.session, &self.ctx.session) && !other.is_done()))
-    }
-}
-
-impl Drop for RequestHandle {
-    fn drop(&mut self) {
-        let key = serving_key(&self.ctx, id_text(&self.ctx.id));
-        let mut serving = SERVING.lock();
-        if serving.get(&key).is_some_and(|w| w.as_ptr() == Arc::as_ptr(&self.ctx)) {
-            serving.remove(&key);
-        }
+        Ok(self.ctx.session.running(&wanted))
     }
 }
 
@@ -154,17 +114,7 @@ impl RequestHandle {
         let data = py_to_value(data)?;
         match self.related_request(related)? {
             Some(ctx) => ctx.log(level, data, logger),
-            None => {
-                let mut p = Map::new();
-                p.insert("level".into(), Value::String(level.name().into()));
-                if let Some(l) = logger {
-                    p.insert("logger".into(), Value::String(l.into()));
-                }
-                p.insert("data".into(), data);
-                self.ctx
-                    .session
-                    .notify("notifications/message", Some(&Value::Object(p)));
-            }
+            None => self.ctx.session.log(level, data, logger),
         }
         Ok(())
     }
