@@ -14,6 +14,7 @@ import itertools
 import json
 import os
 import re
+import signal
 import socket
 import threading
 import time
@@ -1048,7 +1049,13 @@ def test_custom_paths(start):
 # --- shutdown and memory -----------------------------------------------------------------------
 
 
-def test_sigterm_lets_running_calls_finish(start):
+SHUTDOWN_SIGNALS = pytest.mark.parametrize(
+    "signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"]
+)
+
+
+@SHUTDOWN_SIGNALS
+def test_a_signal_lets_running_calls_finish(start, signum):
     server = start()
     raw = RawClient(server)
     session, _ = raw.initialize()
@@ -1072,7 +1079,7 @@ def test_sigterm_lets_running_calls_finish(start):
         thread.start()
         time.sleep(0.4)
         sent = time.monotonic()
-        server.terminate()
+        server.proc.send_signal(signum)
         thread.join(timeout=10)
         assert "error" not in outcome, outcome
         reply = reply_of(outcome["response"])
@@ -1080,13 +1087,16 @@ def test_sigterm_lets_running_calls_finish(start):
         assert server.proc.wait(timeout=6) == 0, server.output()
         assert time.monotonic() - sent < 4
         assert get_events.next() is None and sse_events_.next() is None
+    # A clean exit: no traceback (SIGINT is not a KeyboardInterrupt here).
+    assert "Traceback" not in server.output(), server.output()
     # Nothing listens any more.
     with pytest.raises(OSError), socket.create_connection(("127.0.0.1", server.port), timeout=1):
         pass
     raw.close()
 
 
-def test_sigterm_does_not_wait_past_the_grace_period(start):
+@SHUTDOWN_SIGNALS
+def test_a_signal_does_not_wait_past_the_grace_period(start, signum):
     """Calls still running when the grace period (5 s) ends are given up, sync ones too:
     the process exits anyway, their streams end without a reply."""
     server = start()
@@ -1101,7 +1111,7 @@ def test_sigterm_does_not_wait_past_the_grace_period(start):
             assert streams[-1].next()["data"] == ""  # priming: the call is under way
         time.sleep(0.3)
         sent = time.monotonic()
-        server.terminate()
+        server.proc.send_signal(signum)
         assert server.proc.wait(timeout=15) == 0, server.output()
         assert time.monotonic() - sent < 9
         for events in streams:
