@@ -116,3 +116,48 @@ impl Body for SseBody {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    async fn next_data(body: &mut SseBody) -> Option<Bytes> {
+        body.frame().await.map(|f| f.unwrap().into_data().expect("data frame"))
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_idle_stream_gets_keep_alive_comments_and_ends_with_its_senders() {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let closed = Arc::new(AtomicBool::new(false));
+        let flag = closed.clone();
+        let on_close: Box<dyn FnOnce() + Send> = Box::new(move || flag.store(true, Ordering::SeqCst));
+        let mut body = SseBody::new(rx, Some(Duration::from_secs(15)), Some(on_close));
+        tx.send(Bytes::from_static(b"data: 1\n\n")).unwrap();
+        assert_eq!(next_data(&mut body).await.unwrap(), "data: 1\n\n");
+        let idle_from = tokio::time::Instant::now();
+        let kept_alive = tokio::time::timeout(Duration::from_secs(60), next_data(&mut body)).await;
+        assert_eq!(
+            kept_alive.expect("a comment within the minute").unwrap(),
+            ": keep-alive\n\n"
+        );
+        assert_eq!(idle_from.elapsed(), Duration::from_secs(15));
+        drop(tx);
+        assert!(next_data(&mut body).await.is_none());
+        assert!(!closed.load(Ordering::SeqCst));
+        drop(body);
+        assert!(closed.load(Ordering::SeqCst), "on_close runs when the body goes away");
+    }
+
+    #[tokio::test]
+    async fn pieces_make_one_body_of_known_length() {
+        let body = pieces(vec![
+            Bytes::from_static(b"{\"a\":"),
+            Bytes::from_static(b"\"long\""),
+            Bytes::from_static(b"}"),
+        ]);
+        assert_eq!(body.size_hint().exact(), Some(12));
+        assert_eq!(body.collect().await.unwrap().to_bytes(), "{\"a\":\"long\"}");
+    }
+}
