@@ -1119,11 +1119,14 @@ def test_a_signal_does_not_wait_past_the_grace_period(start, signum):
     raw.close()
 
 
-def test_memory_returns_after_sessions_end(start):
-    server = start()
+@pytest.mark.parametrize("ending", ["DELETE", "idle timeout"])
+def test_memory_returns_after_sessions_end(start, ending):
+    reaped = ending == "idle timeout"
+    server = start(session_idle_timeout=0.5) if reaped else start()
     raw = RawClient(server)
 
     def churn(count: int) -> None:
+        ended = []
         for _ in range(count):
             session, _ = raw.initialize()
             reply = reply_of(
@@ -1134,7 +1137,14 @@ def test_memory_returns_after_sessions_end(start):
                 )
             )
             assert reply["result"]["structuredContent"] == {"result": "counted to 2"}
-            assert raw.delete(session).status_code == 200
+            if reaped:
+                ended.append(session)
+            else:
+                assert raw.delete(session).status_code == 200
+        if reaped:
+            time.sleep(1.2)  # past the timeout and the next reaper round
+            for session in ended[::10]:
+                assert rpc_error(raw.call(session, "ping"), 404)["message"] == "Session not found"
 
     churn(100)  # warm up: allocator pools, interned strings, lazy imports
     before = server.rss_kib()
