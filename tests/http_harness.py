@@ -274,6 +274,22 @@ def sse_messages(body: str) -> list[dict[str, Any]]:
     return [json.loads(e["data"]) for e in sse_events(body) if e.get("event") == "message"]
 
 
+def initialize_message(
+    rid: int | str = 1, version: str = LATEST, capabilities: dict | None = None
+) -> dict[str, Any]:
+    """An initialize request as a raw HTTP client sends it."""
+    return {
+        "jsonrpc": "2.0",
+        "id": rid,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": version,
+            "capabilities": capabilities or {},
+            "clientInfo": {"name": "raw-http-test", "version": "0"},
+        },
+    }
+
+
 class RawClient:
     """Plain HTTP requests to a Streamable HTTP endpoint (httpx, no MCP client)."""
 
@@ -350,14 +366,7 @@ class RawClient:
     def initialize_message(
         self, version: str = LATEST, capabilities: dict | None = None
     ) -> dict[str, Any]:
-        return self.request_message(
-            "initialize",
-            {
-                "protocolVersion": version,
-                "capabilities": capabilities or {},
-                "clientInfo": {"name": "raw-http-test", "version": "0"},
-            },
-        )
+        return initialize_message(next(self._ids), version, capabilities)
 
     def initialize(
         self, version: str = LATEST, capabilities: dict | None = None

@@ -27,7 +27,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +43,23 @@ from mcp.shared.message import SessionMessage
 SERVERS_DIR = Path(__file__).parent / "servers"
 SERVER_FILES = sorted(p.stem for p in SERVERS_DIR.glob("*_server.py"))
 FLAVOURS = ("sdk", "ferromcp")
+
+
+def per_flavour(run: Callable[[str], Awaitable[Any]]) -> dict[str, Any]:
+    """Run `run(flavour)` for both flavours side by side; flavour -> what it returned."""
+    out: dict[str, Any] = {}
+
+    async def one(flavour: str) -> None:
+        out[flavour] = await run(flavour)
+
+    async def both() -> None:
+        async with anyio.create_task_group() as tg:
+            for flavour in FLAVOURS:
+                tg.start_soon(one, flavour)
+
+    anyio.run(both)
+    return out
+
 
 # Only these import lines change; `mcp.types`, `mcp.server.session` etc. stay, as users keep them.
 _FASTMCP_IMPORT = re.compile(r"^(\s*(?:from|import)\s+)mcp\.server\.fastmcp\b", re.MULTILINE)

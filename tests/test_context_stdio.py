@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import json
 
-import anyio
 import pytest
-from stdio_harness import FLAVOURS, connect
+from stdio_harness import FLAVOURS, connect, per_flavour
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -19,9 +18,8 @@ META = {"client_id": "client-7", "progressToken": "tok-1", "trace": {"span": 3}}
 @pytest.fixture(scope="module")
 def seen(server_path) -> dict[str, dict]:
     """flavour -> what the official client got for each step."""
-    out: dict[str, dict] = {}
 
-    async def run(flavour: str) -> None:
+    async def run(flavour: str) -> dict:
         got: dict = {}
         async with connect(server_path("session_server", flavour)) as conn:
             session = conn.session
@@ -44,15 +42,9 @@ def seen(server_path) -> dict[str, dict]:
                 if "prompts" in m.get("result", {})
             )
             got["client_errors"] = list(conn.client_errors)
-        out[flavour] = got
+        return got
 
-    async def both() -> None:
-        async with anyio.create_task_group() as tg:
-            for flavour in FLAVOURS:
-                tg.start_soon(run, flavour)
-
-    anyio.run(both)
-    return out
+    return per_flavour(run)
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)

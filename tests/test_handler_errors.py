@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import anyio
 import pytest
-from stdio_harness import FLAVOURS, connect
+from stdio_harness import FLAVOURS, connect, per_flavour
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -53,9 +52,8 @@ EXPECTED_CODE = {"sdk": 0, "ferromcp": -32603}
 @pytest.fixture(scope="module")
 def replies(server_path) -> dict[str, dict[str, dict[str, Any]]]:
     """flavour -> case label -> the wire reply, plus "after" -> a working read afterwards."""
-    out: dict[str, dict[str, dict[str, Any]]] = {}
 
-    async def run(flavour: str) -> None:
+    async def run(flavour: str) -> dict[str, dict[str, Any]]:
         async with connect(server_path("errors_server", flavour)) as conn:
             got: dict[str, dict[str, Any]] = {}
             for label, method, params, _ in CASES:
@@ -63,15 +61,9 @@ def replies(server_path) -> dict[str, dict[str, dict[str, Any]]]:
             rid = await conn.send_request("resources/read", {"uri": "errors://items/ok"})
             got["after"] = await conn.wait_response(rid)
             assert conn.client_errors == []
-            out[flavour] = got
+            return got
 
-    async def both() -> None:
-        async with anyio.create_task_group() as tg:
-            for flavour in FLAVOURS:
-                tg.start_soon(run, flavour)
-
-    anyio.run(both)
-    return out
+    return per_flavour(run)
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)

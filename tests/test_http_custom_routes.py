@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from http_harness import HttpServer
+from http_harness import HttpServer, initialize_message
 from stdio_harness import server_script
 
 pytestmark = pytest.mark.timeout(60)
@@ -46,16 +46,7 @@ def test_mcp_still_served_next_to_routes(tmp_path: Path) -> None:
         assert r.status_code == 200 and r.json() == {"status": "ok"}
         r = httpx.post(
             server.url(),
-            json={
-                "jsonrpc": "2.0",
-                "id": 1,
-                "method": "initialize",
-                "params": {
-                    "protocolVersion": "2025-06-18",
-                    "capabilities": {},
-                    "clientInfo": {"name": "t", "version": "1"},
-                },
-            },
+            json=initialize_message(version="2025-06-18"),
             headers={"accept": "application/json, text/event-stream"},
             timeout=10,
         )

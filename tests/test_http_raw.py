@@ -27,6 +27,7 @@ from http_harness import (
     HttpServer,
     RawClient,
     SseReader,
+    initialize_message,
     reply_of,
     sse_events,
     sse_messages,
@@ -958,16 +959,7 @@ def test_legacy_sse_endpoint_and_messages(server):
             found = re.fullmatch(r"/messages/\?session_id=([\x21-\x7e]+)", endpoint["data"])
             assert found, endpoint
             post_url = server.url(endpoint["data"])
-            init = {
-                "jsonrpc": "2.0",
-                "id": 1,
-                "method": "initialize",
-                "params": {
-                    "protocolVersion": "2024-11-05",
-                    "capabilities": {},
-                    "clientInfo": {"name": "legacy", "version": "0"},
-                },
-            }
+            init = initialize_message(version="2024-11-05")
             r = http.post(post_url, json=init)
             assert r.status_code == 202
             event = events.next()

@@ -10,7 +10,7 @@ import re
 import anyio
 import httpx
 import pytest
-from http_harness import HttpServer, SseReader, connect_http
+from http_harness import HttpServer, SseReader, connect_http, initialize_message
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -45,16 +45,7 @@ def legacy_server(server_path):
 
 
 def initialize(http: httpx.Client, post_url: str, events: SseReader) -> None:
-    init = {
-        "jsonrpc": "2.0",
-        "id": 1,
-        "method": "initialize",
-        "params": {
-            "protocolVersion": "2024-11-05",
-            "capabilities": {},
-            "clientInfo": {"name": "legacy", "version": "0"},
-        },
-    }
+    init = initialize_message(version="2024-11-05")
     assert http.post(post_url, json=init).status_code == 202
     assert events.next_message()["id"] == 1
     initialized = {"jsonrpc": "2.0", "method": "notifications/initialized"}

@@ -12,7 +12,6 @@ import textwrap
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 import mcp.types as types
 import pytest
@@ -73,30 +72,26 @@ async def paged_server(tmp_path: Path, **env: str) -> AsyncIterator[ClientSessio
                 yield session
 
 
-# list method -> (ClientSession method, result field, name of an item, expected names)
-LISTS: dict[str, tuple[str, str, Any, list[str]]] = {
+# list method -> (ClientSession method, result field, expected item names)
+LISTS: dict[str, tuple[str, str, list[str]]] = {
     "tools/list": (
         "list_tools",
         "tools",
-        lambda item: item.name,
         [f"tool_{i:02d}" for i in range(COUNTS["tools"])],
     ),
     "resources/list": (
         "list_resources",
         "resources",
-        lambda item: item.name,
         [f"resource_{i:02d}" for i in range(COUNTS["resources"])],
     ),
     "resources/templates/list": (
         "list_resource_templates",
         "resourceTemplates",
-        lambda item: item.name,
         [f"template_{i:02d}" for i in range(COUNTS["templates"])],
     ),
     "prompts/list": (
         "list_prompts",
         "prompts",
-        lambda item: item.name,
         [f"prompt_{i:02d}" for i in range(COUNTS["prompts"])],
     ),
 }
@@ -104,13 +99,13 @@ LISTS: dict[str, tuple[str, str, Any, list[str]]] = {
 
 async def walk(session: ClientSession, method: str) -> list[tuple[list[str], str | None]]:
     """Every page of one list as (names, nextCursor), following the cursors to the end."""
-    call, field, name_of, expected = LISTS[method]
+    call, field, expected = LISTS[method]
     pages: list[tuple[list[str], str | None]] = []
     cursor: str | None = None
     while True:
         params = types.PaginatedRequestParams(cursor=cursor) if cursor is not None else None
         result = await getattr(session, call)(params=params)
-        names = [name_of(item) for item in getattr(result, field)]
+        names = [item.name for item in getattr(result, field)]
         pages.append((names, result.nextCursor))
         cursor = result.nextCursor
         if cursor is None:
@@ -119,7 +114,7 @@ async def walk(session: ClientSession, method: str) -> list[tuple[list[str], str
 
 
 async def check_pages(session: ClientSession, size: int) -> None:
-    for method, (_, _, _, expected) in LISTS.items():
+    for method, (_, _, expected) in LISTS.items():
         pages = await walk(session, method)
         # Each page is full but the last; every item comes exactly once, in order.
         sizes = [len(names) for names, _ in pages]
@@ -131,7 +126,7 @@ async def check_pages(session: ClientSession, size: int) -> None:
 
 async def test_default_is_one_page_without_cursor(tmp_path: Path) -> None:
     async with paged_server(tmp_path) as session:
-        for method, (_, _, _, expected) in LISTS.items():
+        for method, (_, _, expected) in LISTS.items():
             pages = await walk(session, method)
             assert pages == [(expected, None)], method
 
@@ -148,14 +143,14 @@ async def test_list_page_size_from_the_environment(tmp_path: Path) -> None:
 
 async def test_page_size_larger_than_the_lists_is_one_page(tmp_path: Path) -> None:
     async with paged_server(tmp_path, PAGE_SIZE_ARGUMENT="50") as session:
-        for method, (_, _, _, expected) in LISTS.items():
+        for method, (_, _, expected) in LISTS.items():
             assert await walk(session, method) == [(expected, None)], method
 
 
 @pytest.mark.parametrize("cursor", ["not-a-cursor", "bzo5OTk"])  # garbage; offset 999 (past end)
 async def test_bad_cursor_is_an_invalid_params_error(tmp_path: Path, cursor: str) -> None:
     async with paged_server(tmp_path, PAGE_SIZE_ARGUMENT="3") as session:
-        for method, (call, _, _, _) in LISTS.items():
+        for method, (call, _, _) in LISTS.items():
             with pytest.raises(McpError) as error:
                 await getattr(session, call)(params=types.PaginatedRequestParams(cursor=cursor))
             assert error.value.error.code == types.INVALID_PARAMS, method

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from http_harness import initialize_message
 from mcp import ClientSession
 from stdio_harness import child_env
 
@@ -95,16 +96,7 @@ async def test_run_keywords_choose_where_the_server_listens(tmp_path: Path) -> N
             # json_response=True: a plain JSON answer, no event stream.
             reply = httpx.post(
                 base + "/kw-mcp",
-                json={
-                    "jsonrpc": "2.0",
-                    "id": 1,
-                    "method": "initialize",
-                    "params": {
-                        "protocolVersion": "2025-06-18",
-                        "capabilities": {},
-                        "clientInfo": {"name": "t", "version": "1"},
-                    },
-                },
+                json=initialize_message(version="2025-06-18"),
                 headers={"Accept": "application/json, text/event-stream"},
             )
             assert reply.status_code == 200

@@ -627,8 +627,6 @@ class FastMCP:
         _check_run_keywords("run", kwargs)
         if kwargs.pop("event_store", None) is not None:
             _warn_event_store_ignored(stacklevel=3)
-        if transport != "stdio":
-            self._refuse_unauthenticated_http(transport)
         import asyncio
 
         asyncio.run(self.run_async(transport, mount_path, **kwargs))
@@ -648,7 +646,7 @@ class FastMCP:
         else:
             if mount_path is not None:
                 self.settings.mount_path = mount_path
-            await self._serve_http(transport, "run_async", kwargs)
+            await self._serve_http(transport, kwargs)
 
     def create_initialization_options(self, *args: Any, **kwargs: Any) -> Any:
         return self._mcp_server.create_initialization_options(*args, **kwargs)
@@ -691,20 +689,21 @@ class FastMCP:
         _check_run_keywords("run_sse_async", kwargs)
         if mount_path is not None:
             self.settings.mount_path = mount_path
-        await self._serve_http("sse", "run_sse_async", kwargs)
+        await self._serve_http("sse", kwargs)
 
     async def run_streamable_http_async(self, **kwargs: Any) -> None:
         """Serve Streamable HTTP with the Rust HTTP server until SIGINT/SIGTERM.
 
         Keywords are transport settings for this run, as for `run()`.
         """
-        await self._serve_http("streamable-http", "run_streamable_http_async", kwargs)
+        _check_run_keywords("run_streamable_http_async", kwargs)
+        await self._serve_http("streamable-http", kwargs)
 
-    async def _serve_http(self, transport: str, method: str, keywords: dict[str, Any]) -> None:
+    async def _serve_http(self, transport: str, keywords: dict[str, Any]) -> None:
+        """Serve `transport` over the Rust HTTP server; `keywords` were checked by the caller."""
         from ferromcp import _runtime
         from ferromcp._routes import route_handler
 
-        _check_run_keywords(method, keywords)
         if keywords.get("event_store") is not None:
             _warn_event_store_ignored(stacklevel=4)
         self._refuse_unauthenticated_http(transport)
